@@ -1,0 +1,2 @@
+/** Placeholder until the MySQL dialect lands in this session. */
+export {};

@@ -1,0 +1,2 @@
+/** Placeholder until the PostgreSQL dialect lands in this session. */
+export {};

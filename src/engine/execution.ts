@@ -1,0 +1,202 @@
+/**
+ * Turns compiled statements into driver calls: per-slot value conversion (validation, then the
+ * dialect's bind processing), per-column result conversion, and batched multi-row inserts.
+ * Called by Connection; knows nothing of pooling or transactions.
+ */
+import { ArgumentError } from "../util/errors.js";
+import type { SqlType } from "../sql/types/sql-type.js";
+import { UNTYPED, ValueTypeError } from "../sql/types/sql-type.js";
+import type { BindNode } from "../sql/nodes/expression-nodes.js";
+import type { InsertNode } from "../sql/nodes/from-nodes.js";
+import type { CompiledStatement, InsertBatchPlan, InsertColumnPlan, ParamSlot, SqlPieces } from "../sql/compiler/compiled.js";
+import type { Dialect, DriverColumn, ExecuteHints, ResultProcessor } from "./dialect.js";
+
+/** Converts one slot's raw value into a driver parameter. */
+type SlotConverter = (raw: unknown) => unknown;
+
+/** A compiled statement prepared for execution on one dialect. Cached with the compiled form. */
+export interface ExecutionPlan {
+  readonly compiled: CompiledStatement;
+  readonly converters: readonly SlotConverter[];
+  readonly resultKeys: readonly string[] | undefined;
+  readonly resultProcessors: readonly (ResultProcessor | undefined)[] | undefined;
+  readonly hints: ExecuteHints;
+  readonly insert: InsertExecution | undefined;
+}
+
+/** The batched-insert part of a plan. */
+export interface InsertExecution {
+  readonly plan: InsertBatchPlan;
+  readonly head: readonly SlotConverter[];
+  readonly row: readonly SlotConverter[];
+  readonly tail: readonly SlotConverter[];
+  /** Rows per statement, within the dialect's parameter limit. */
+  readonly rowsPerBatch: number;
+  /** SQL by row count. */
+  readonly sqlByRows: Map<number, string>;
+}
+
+/** Most rows one INSERT carries, even when the parameter limit would allow more. */
+export const MAX_ROWS_PER_INSERT = 1000;
+
+function slotLabel(slot: ParamSlot, position: number): string {
+  if (slot.name !== undefined) return `parameter '${slot.name}'`;
+  return slot.label ?? `parameter ${position + 1}`;
+}
+
+/** Builds the converter of one slot: validate by type, then dialect bind processing, then any transform. */
+function converterFor(dialect: Dialect, slot: ParamSlot, position: number): SlotConverter {
+  const type: SqlType<unknown> = slot.type;
+  const label = slotLabel(slot, position);
+  const transform = slot.transform;
+  if (transform) return (v) => (v === null ? null : transform(v));
+  const bind = dialect.bindProcessor(type);
+  return (v) => {
+    if (v === null) return null;
+    if (v === undefined) throw new ArgumentError(`${label} is undefined; use null for SQL NULL`);
+    let checked: unknown;
+    try {
+      checked = type.validate(v);
+    } catch (err) {
+      if (err instanceof ValueTypeError) throw new ArgumentError(`${label}: ${err.message}`, { cause: err });
+      throw err;
+    }
+    return bind === undefined ? checked : bind(checked);
+  };
+}
+
+/** Prepares a compiled statement for a dialect. */
+export function makePlan(dialect: Dialect, compiled: CompiledStatement): ExecutionPlan {
+  const converters = compiled.slots.map((s, i) => converterFor(dialect, s, i));
+  const cols = compiled.resultColumns;
+  let insert: InsertExecution | undefined;
+  if (compiled.insert) {
+    const p = compiled.insert;
+    const fixed = p.head.slots.length + p.tail.slots.length;
+    const perRow = Math.max(1, p.row.slots.length);
+    const byParams = Math.floor((dialect.caps.maxBindParams - fixed) / perRow);
+    insert = {
+      plan: p,
+      head: p.head.slots.map((s, i) => converterFor(dialect, s, i)),
+      row: p.row.slots.map((s, i) => converterFor(dialect, s, i)),
+      tail: p.tail.slots.map((s, i) => converterFor(dialect, s, i)),
+      rowsPerBatch: Math.max(1, Math.min(MAX_ROWS_PER_INSERT, byParams)),
+      sqlByRows: new Map(),
+    };
+  }
+  const hints = dialect.executeHints(cols ? cols.map((c) => c.type) : [undefined]);
+  return {
+    compiled,
+    converters,
+    resultKeys: cols?.map((c) => c.key),
+    resultProcessors: cols?.map((c) => (c.type && c.type !== UNTYPED ? dialect.resultProcessor(c.type, hints) : undefined)),
+    hints,
+    insert,
+  };
+}
+
+/** The raw value a slot reads: a named parameter or a bound value (functions called for defaults). */
+function rawSlotValue(slot: ParamSlot, binds: readonly BindNode[], named: Readonly<Record<string, unknown>> | undefined): unknown {
+  if (slot.name !== undefined) {
+    if (!named || !Object.prototype.hasOwnProperty.call(named, slot.name))
+      throw new ArgumentError(`the statement needs a value for parameter '${slot.name}': pass it to execute(stmt, { ${slot.name}: … })`);
+    return named[slot.name];
+  }
+  const b = binds[slot.index];
+  if (!b) throw new ArgumentError(`internal: no bound value for parameter ${slot.index + 1}`);
+  let v = b.value;
+  if (b.callable) v = (v as () => unknown)();
+  if (slot.element !== undefined) v = (v as unknown[])[slot.element];
+  return v;
+}
+
+/** Parameters for a non-batched statement, in placeholder order. */
+export function buildParams(plan: ExecutionPlan, binds: readonly BindNode[], named: Readonly<Record<string, unknown>> | undefined, rows?: InsertNode["rows"]): unknown[] {
+  const slots = plan.compiled.slots;
+  const out = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    const raw = slot.cell !== undefined ? cellValue(plan.compiled.insertColumns!, slot, rows![slot.row!]!, slot.row!) : rawSlotValue(slot, binds, named);
+    out[i] = plan.converters[i]!(raw);
+  }
+  return out;
+}
+
+/** An insert row's value for one column: the given value, or the column default, or NULL. */
+export function cellValue(columns: readonly InsertColumnPlan[], slot: ParamSlot, row: Readonly<Record<string, unknown>>, rowIndex: number): unknown {
+  const col = columns[slot.cell!]!;
+  const v = row[col.key];
+  if (v !== undefined) return v;
+  if (col.default) return col.default.callable ? (col.default.value as () => unknown)() : col.default.value;
+  if (col.required)
+    throw new ArgumentError(`insert row ${rowIndex + 1} has no value for ${col.label}, which is NOT NULL and has no default; give it a value`);
+  return null;
+}
+
+/** SQL text for a batch of `rows` rows, cached per row count. */
+export function batchSql(ins: InsertExecution, rows: number, numeric: boolean): string {
+  let sql = ins.sqlByRows.get(rows);
+  if (sql !== undefined) return sql;
+  let n = 0;
+  const emit = (p: SqlPieces): string => {
+    let s = p.parts[0]!;
+    for (let i = 1; i < p.parts.length; i++) s += (numeric ? `$${++n}` : "?") + p.parts[i]!;
+    return s;
+  };
+  sql = emit(ins.plan.head);
+  for (let r = 0; r < rows; r++) sql += (r === 0 ? "" : ", ") + emit(ins.plan.row);
+  sql += emit(ins.plan.tail);
+  if (ins.sqlByRows.size < 8) ins.sqlByRows.set(rows, sql);
+  return sql;
+}
+
+/** Parameters for one batch of a batched insert. */
+export function batchParams(
+  ins: InsertExecution,
+  binds: readonly BindNode[],
+  named: Readonly<Record<string, unknown>> | undefined,
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
+  start: number,
+  end: number,
+): unknown[] {
+  const p = ins.plan;
+  const out: unknown[] = [];
+  p.head.slots.forEach((s, i) => out.push(ins.head[i]!(rawSlotValue(s, binds, named))));
+  const rowSlots = p.row.slots;
+  const conv = ins.row;
+  for (let r = start; r < end; r++) {
+    const row = rows[r]!;
+    for (let i = 0; i < rowSlots.length; i++) out.push(conv[i]!(cellValue(p.columns, rowSlots[i]!, row, r)));
+  }
+  p.tail.slots.forEach((s, i) => out.push(ins.tail[i]!(rawSlotValue(s, binds, named))));
+  return out;
+}
+
+/** Row keys for raw SQL results: driver names, made unique so no value is hidden. */
+export function driverKeys(columns: readonly DriverColumn[]): string[] {
+  const seen = new Set<string>();
+  return columns.map((c) => {
+    let k = c.name;
+    for (let n = 1; seen.has(k); n++) k = `${c.name}_${n}`;
+    seen.add(k);
+    return k;
+  });
+}
+
+/** Turns array rows into objects keyed by `keys`, converting each value with its processor. */
+export function materialize(rows: readonly unknown[][], keys: readonly string[], procs: readonly (ResultProcessor | undefined)[]): Record<string, unknown>[] {
+  const n = keys.length;
+  const out = new Array<Record<string, unknown>>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const src = rows[r]!;
+    const obj: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      const p = procs[i];
+      obj[keys[i]!] = v === null || v === undefined ? null : p === undefined ? v : p(v);
+    }
+    out[r] = obj;
+  }
+  return out;
+}
+

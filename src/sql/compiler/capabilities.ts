@@ -1,0 +1,52 @@
+/**
+ * What a dialect (and the server version behind it) can express. Compilers and tests branch on
+ * these flags, never on dialect names.
+ */
+export interface Capabilities {
+  /** INSERT … RETURNING */
+  readonly insertReturning: boolean;
+  /** UPDATE … RETURNING */
+  readonly updateReturning: boolean;
+  /** DELETE … RETURNING */
+  readonly deleteReturning: boolean;
+  /** INSERT … ON CONFLICT (PostgreSQL, SQLite). */
+  readonly onConflict: boolean;
+  /** ON CONFLICT ON CONSTRAINT name (PostgreSQL). */
+  readonly onConflictConstraint: boolean;
+  readonly fullOuterJoin: boolean;
+  readonly rightJoin: boolean;
+  readonly lateral: boolean;
+  /** SELECT DISTINCT ON (PostgreSQL). */
+  readonly distinctOn: boolean;
+  readonly intersectExceptAll: boolean;
+  readonly intersectExcept: boolean;
+  /** NULLS FIRST / LAST in ORDER BY (emulated where false). */
+  readonly nullsOrdering: boolean;
+  /** Aggregate FILTER (WHERE …) (emulated with CASE where false). */
+  readonly aggregateFilter: boolean;
+  readonly windowFunctions: boolean;
+  readonly recursiveCte: boolean;
+  /** FOR UPDATE / FOR SHARE row locks. */
+  readonly rowLocking: boolean;
+  readonly skipLocked: boolean;
+  readonly partialIndexes: boolean;
+  readonly expressionIndexes: boolean;
+  readonly nativeEnum: boolean;
+  readonly nativeUuid: boolean;
+  readonly nativeBoolean: boolean;
+  readonly jsonb: boolean;
+  /** DDL runs inside transactions and rolls back with them. */
+  readonly transactionalDdl: boolean;
+  /** ALTER TABLE … ADD CONSTRAINT (SQLite cannot). */
+  readonly alterAddConstraint: boolean;
+  readonly comments: boolean;
+  readonly savepoints: boolean;
+  /** UPDATE … FROM / multi-table UPDATE. */
+  readonly updateFrom: boolean;
+  /** DELETE … USING / multi-table DELETE. */
+  readonly deleteUsing: boolean;
+  /** Bound parameters allowed in one statement. */
+  readonly maxBindParams: number;
+  /** Longest identifier the server keeps intact. */
+  readonly maxIdentifierLength: number;
+}

@@ -1,0 +1,201 @@
+/**
+ * Renders schema objects as DDL: CREATE/DROP TABLE with inline constraints, indexes, foreign keys
+ * added afterwards (for cycles), and comments. DDL takes no parameters, so values appear as
+ * literals rendered by the dialect; everything else is identifiers, which are quoted.
+ */
+import { CompileError } from "../../util/errors.js";
+import { Expression } from "../elements/expression.js";
+import type { Column } from "../schema/column.js";
+import { CheckConstraint, type Constraint, type Index, type ResolvedName } from "../schema/constraints.js";
+import type { ForeignKeyConstraint } from "../schema/foreign-key.js";
+import { conventionName } from "../schema/naming-convention.js";
+import type { Table } from "../schema/table.js";
+import type { EnumType } from "../types/string-types.js";
+import { UNTYPED } from "../types/sql-type.js";
+import type { CompilerDialect } from "./expression-compiler.js";
+import type { IdentifierPreparer } from "./identifier-preparer.js";
+import type { SqlCompiler } from "./sql-compiler.js";
+
+/** Options of {@link DdlCompiler.createTable}. */
+export interface CreateTableOptions {
+  /** Foreign keys left out of CREATE TABLE, to be added later with ALTER TABLE (cycles). */
+  readonly deferredForeignKeys?: ReadonlySet<ForeignKeyConstraint>;
+}
+
+export class DdlCompiler {
+  protected readonly q: IdentifierPreparer;
+  constructor(
+    protected readonly dialect: CompilerDialect,
+    protected readonly sqlCompiler: () => SqlCompiler,
+  ) {
+    this.q = dialect.preparer;
+  }
+
+  protected tableName(t: Table): string {
+    return this.q.quotePath(t.schema, t.name);
+  }
+
+  protected expression(node: Parameters<SqlCompiler["ddlExpression"]>[0]): string {
+    return this.sqlCompiler().ddlExpression(node);
+  }
+
+  /** `CONSTRAINT name ` when the constraint has a name. */
+  protected constraintPrefix(c: Constraint): string {
+    const n = c.resolvedName;
+    return n ? `CONSTRAINT ${this.q.constraintName(n)} ` : "";
+  }
+
+  /** Statements that must run before CREATE TABLE (PostgreSQL enum types). */
+  preCreate(_table: Table): string[] {
+    return [];
+  }
+
+  /** CREATE TABLE plus the statements that complete it (comments). Indexes are separate. */
+  createTable(table: Table, options: CreateTableOptions = {}): string[] {
+    const lines: string[] = table.columnList.map((c) => this.columnDefinition(c));
+    const pk = table.primaryKey;
+    if (pk.columns.length > 0 && !this.inlinePrimaryKey(table)) {
+      lines.push(`${this.constraintPrefix(pk)}PRIMARY KEY (${pk.columns.map((c) => this.q.quote(c.name)).join(", ")})`);
+    }
+    for (const u of table.uniqueConstraints) lines.push(`${this.constraintPrefix(u)}UNIQUE (${u.columns.map((c) => this.q.quote(c.name)).join(", ")})`);
+    for (const ck of table.checkConstraints) lines.push(`${this.constraintPrefix(ck)}CHECK (${this.expression(ck.condition)})`);
+    for (const ck of this.typeChecks(table)) lines.push(ck);
+    for (const fk of table.foreignKeys) if (!options.deferredForeignKeys?.has(fk)) lines.push(this.foreignKeyClause(fk));
+    const create = `CREATE TABLE ${this.tableName(table)} (\n\t${lines.join(",\n\t")}\n)${this.tableSuffix(table)}`;
+    return [create, ...this.comments(table)];
+  }
+
+  /** Table options after the closing parenthesis (MySQL charset, comment). */
+  protected tableSuffix(_table: Table): string {
+    return "";
+  }
+
+  /** Whether the primary key is written on its column (SQLite AUTOINCREMENT needs that). */
+  protected inlinePrimaryKey(_table: Table): boolean {
+    return false;
+  }
+
+  /** COMMENT statements (PostgreSQL); MySQL writes comments inline; SQLite has none. */
+  protected comments(_table: Table): string[] {
+    return [];
+  }
+
+  /** One column's line in CREATE TABLE. */
+  columnDefinition(col: Column<string, unknown, boolean>): string {
+    const table = col.table as Table;
+    let s = `${this.q.quote(col.name)} ${this.columnType(col)}`;
+    if (col.spec.collation) s += ` COLLATE ${this.q.quote(col.spec.collation)}`;
+    const def = this.serverDefault(col);
+    if (def !== undefined) s += ` DEFAULT ${def}`;
+    if (!col.spec.nullable) s += " NOT NULL";
+    if (table.autoincrementColumn === col) s += this.autoincrementClause(col);
+    s += this.columnSuffix(col);
+    return s;
+  }
+
+  /** The column's type as DDL. */
+  protected columnType(col: Column<string, unknown, boolean>): string {
+    return this.dialect.typeCompiler.ddl(col.type, { tableName: col.table.name, columnName: col.name });
+  }
+
+  /** Dialect additions after a column (MySQL inline COMMENT). */
+  protected columnSuffix(_col: Column<string, unknown, boolean>): string {
+    return "";
+  }
+
+  /** How the database generates values for the autoincrement column. */
+  protected autoincrementClause(_col: Column<string, unknown, boolean>): string {
+    return "";
+  }
+
+  /** The DEFAULT expression for a server default, or undefined. */
+  protected serverDefault(col: Column<string, unknown, boolean>): string | undefined {
+    const d = col.spec.serverDefault;
+    if (d === undefined) return undefined;
+    if (d instanceof Expression) {
+      const sql = this.expression(d.node);
+      const bare = d.node.kind === "Keyword" || d.node.kind === "Bind";
+      return bare ? sql : `(${sql})`;
+    }
+    return this.dialect.renderLiteral(d, typeof d === "string" ? UNTYPED : col.type);
+  }
+
+  /** CHECK constraints implied by types (enum value lists where there is no native enum). */
+  protected typeChecks(table: Table): string[] {
+    const out: string[] = [];
+    for (const col of table.columnList) {
+      if (col.type.kind !== "Enum" || this.dialect.caps.nativeEnum) continue;
+      const type = col.type as unknown as EnumType;
+      const values = type.values.map((v) => this.dialect.renderLiteral(v, UNTYPED)).join(", ");
+      const name = this.enumCheckName(table, col, type);
+      out.push(`${name ? `CONSTRAINT ${this.q.constraintName(name)} ` : ""}CHECK (${this.q.quote(col.name)} IN (${values}))`);
+    }
+    return out;
+  }
+
+  /** The CHECK behind a non-native enum is named like a check constraint called after the enum. */
+  protected enumCheckName(table: Table, col: Column<string, unknown, boolean>, type: EnumType): ResolvedName | null {
+    const ck = new CheckConstraint(col, type.name ?? `${table.name}_${col.name}`);
+    return conventionName(ck, table);
+  }
+
+  /** `CONSTRAINT name FOREIGN KEY (a) REFERENCES t (b) ON DELETE …` */
+  foreignKeyClause(fk: ForeignKeyConstraint): string {
+    const { table, columns } = fk.resolve();
+    let s = `${this.constraintPrefix(fk)}FOREIGN KEY (${fk.columns.map((c) => this.q.quote(c.name)).join(", ")}) REFERENCES ${this.tableName(table)} (${columns.map((c) => this.q.quote(c.name)).join(", ")})`;
+    if (fk.onDelete) s += ` ON DELETE ${fk.onDelete}`;
+    if (fk.onUpdate) s += ` ON UPDATE ${fk.onUpdate}`;
+    if (fk.deferrable) s += " DEFERRABLE";
+    if (fk.initially) s += ` INITIALLY ${fk.initially}`;
+    return s;
+  }
+
+  /** `ALTER TABLE t ADD CONSTRAINT … FOREIGN KEY …` for keys deferred out of CREATE TABLE. */
+  addForeignKey(fk: ForeignKeyConstraint): string {
+    if (!this.dialect.caps.alterAddConstraint) throw new CompileError(`${this.dialect.name} cannot add a constraint to an existing table`);
+    return `ALTER TABLE ${this.tableName(fk.table)} ADD ${this.foreignKeyClause(fk)}`;
+  }
+
+  /** `ALTER TABLE t DROP CONSTRAINT name` */
+  dropForeignKey(fk: ForeignKeyConstraint): string {
+    const name = fk.resolvedName;
+    if (!name)
+      throw new CompileError(
+        `the foreign key ${fk.table.name}(${fk.columns.map((c) => c.name).join(", ")}) has no name, so it cannot be dropped; name it (a naming convention does this for every key)`,
+      );
+    return `ALTER TABLE ${this.tableName(fk.table)} DROP CONSTRAINT ${this.q.constraintName(name)}`;
+  }
+
+  /** `CREATE [UNIQUE] INDEX name ON t (…) [WHERE …]` */
+  createIndex(index: Index): string {
+    const name = index.resolvedName;
+    if (!name) throw new CompileError(`index on ${index.table.name} has no name`);
+    if (index.where && !this.dialect.caps.partialIndexes)
+      throw new CompileError(`${this.dialect.name} cannot express partial indexes (index ${name.value} has a where condition); drop the condition, or index a generated column instead`);
+    if (!index.isColumnsOnly && !this.dialect.caps.expressionIndexes)
+      throw new CompileError(`${this.dialect.name} cannot index expressions (index ${name.value}); index a generated column holding the expression instead`);
+    const items = index.items.map((i) => (i.kind === "Column" ? this.q.quote(i.column.name) : this.indexExpression(this.expression(i)))).join(", ");
+    let s = `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.q.constraintName(name)} ON ${this.tableName(index.table)} (${items})`;
+    if (index.where) s += ` WHERE ${this.expression(index.where)}`;
+    return s;
+  }
+
+  /** An expression item of an index (MySQL wants it in its own parentheses). */
+  protected indexExpression(sql: string): string {
+    return `(${sql})`;
+  }
+
+  dropIndex(index: Index): string {
+    const name = index.resolvedName!;
+    return `DROP INDEX ${this.q.constraintName(name)}`;
+  }
+
+  dropTable(table: Table): string {
+    return `DROP TABLE ${this.tableName(table)}`;
+  }
+
+  /** Statements that must run after DROP TABLE (PostgreSQL enum types no longer used). */
+  postDrop(_table: Table, _remaining: readonly Table[]): string[] {
+    return [];
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * INSERT, UPDATE and DELETE builders. Values are checked against the table's columns when the
+ * statement is built (unknown keys fail at once); they are bound, never rendered into SQL.
+ */
+import { ArgumentError, describeValue } from "../../util/errors.js";
+import type { ExprNode } from "../nodes/expression-nodes.js";
+import type { CteLike, DeleteNode, FromItem, InsertNode, NamedFrom, SelectItemNode, UpdateNode } from "../nodes/from-nodes.js";
+import { BOOLEAN_TYPE } from "../elements/builtin-types.js";
+import { Expression, isSubqueryLike, toOperandNode, type SubqueryLike } from "../elements/expression.js";
+import { and, conditionNode, type Condition } from "../elements/conjunctions.js";
+import type { Column } from "../schema/column.js";
+import { TableAlias, type ColumnsRecord, type Table } from "../schema/table.js";
+import type { Executable, StatementMemo } from "./executable.js";
+import { isColumnSource, itemsFromArgs, type FirstOf, type RowOf, type SelectArg } from "./select-items.js";
+import type { Cte } from "./derived-from.js";
+
+/** Columns of a table type. */
+export type ColumnsOf<T> = T extends { readonly c: infer C } ? C : never;
+
+/** A value for a column in INSERT or UPDATE: a plain value or a SQL expression. */
+export type ColumnValue<C> = C extends Column<any, infer V, any> ? V | Expression<V | null, any> : never;
+
+/** An INSERT row: required columns must be present, optional ones (nullable, defaulted, generated) may be left out. */
+export type InsertRow<C> = {
+  [K in keyof C as C[K] extends { readonly __optional: true } ? never : K]: ColumnValue<C[K]>;
+} & {
+  [K in keyof C as C[K] extends { readonly __optional: true } ? K : never]?: ColumnValue<C[K]>;
+};
+
+/** An UPDATE assignment: any subset of the columns. */
+export type UpdateValues<C> = { [K in keyof C]?: ColumnValue<C[K]> };
+
+function checkTable(t: unknown, where: string): Table {
+  if (isColumnSource(t) && t.kind === "Table") return t as Table;
+  throw new ArgumentError(`${where} takes a table, got ${describeValue(t)}`);
+}
+
+/** Validates a row's keys against the table; returns it without undefined entries. */
+function checkRow(table: Table, row: unknown, where: string): Record<string, unknown> {
+  if (typeof row !== "object" || row === null || Array.isArray(row))
+    throw new ArgumentError(`${where}: each row must be an object of column values, got ${describeValue(row)}`);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (!Object.prototype.hasOwnProperty.call(table.c, key))
+      throw new ArgumentError(`${where}: table ${table.name} has no column '${key}'; its columns are ${table.columnList.map((c) => c.key).join(", ")}`);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function returningItems(items: readonly unknown[]): SelectItemNode[] {
+  if (items.length === 0) throw new ArgumentError("returning() needs at least one column, expression or table");
+  return itemsFromArgs(items, "returning()");
+}
+
+function combineWhere(existing: ExprNode | undefined, conds: readonly unknown[], where: string): ExprNode {
+  if (conds.length === 0) throw new ArgumentError(`${where}() needs at least one condition`);
+  const nodes = conds.map((c, i) => conditionNode(c, `${where}() argument ${i + 1}`));
+  const all = existing ? [existing, ...nodes] : nodes;
+  return all.length === 1 ? all[0]! : and(...all.map((n) => new Expression<boolean>(n, BOOLEAN_TYPE))).node;
+}
+
+/** An INSERT statement into table `T`, returning rows `R` when `.returning()` is used. */
+export class Insert<T extends Table<string, any> = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
+  declare readonly __row: R;
+  declare readonly __scalar: S;
+  /** @internal */
+  _memo?: unknown;
+  constructor(readonly node: InsertNode) {}
+
+  /** @internal Subclasses (dialect inserts) rebuild themselves through this. */
+  protected derive(patch: Partial<InsertNode>): this {
+    const Ctor = this.constructor as new (node: InsertNode) => this;
+    return new Ctor({ ...this.node, ...patch });
+  }
+
+  /** The table's columns as a typed record. */
+  get table(): T {
+    return this.node.table as T;
+  }
+
+  /**
+   * Rows to insert: one object or an array. Keys are column keys; missing optional columns get
+   * their defaults. Large arrays are sent in batches that respect the dialect's parameter limit.
+   */
+  values(rows: InsertRow<ColumnsOf<T>> | readonly InsertRow<ColumnsOf<T>>[]): this {
+    if (this.node.fromSelect) throw new ArgumentError("an insert has either values() or fromSelect(), not both");
+    const list = Array.isArray(rows) ? rows : [rows];
+    if (list.length === 0) throw new ArgumentError(`insert into ${this.node.table.name}: values() got an empty array; skip the insert instead`);
+    const checked = list.map((r, i) => checkRow(this.node.table, r, `insert into ${this.node.table.name}, row ${i + 1}`));
+    return this.derive({ rows: [...(this.node.rows ?? []), ...checked] });
+  }
+
+  /** `INSERT INTO t (cols) SELECT …` */
+  fromSelect(columns: readonly (keyof ColumnsOf<T> & string)[], query: SubqueryLike): this {
+    if (this.node.rows) throw new ArgumentError("an insert has either values() or fromSelect(), not both");
+    if (!isSubqueryLike(query)) throw new ArgumentError(`fromSelect() takes a select statement, got ${describeValue(query)}`);
+    for (const c of columns) this.node.table.column(c);
+    return this.derive({ fromSelect: { columns: [...columns], select: query.node } });
+  }
+
+  /** `RETURNING …` (PostgreSQL, SQLite, MariaDB); the statement then yields these rows. */
+  returning<const I extends readonly SelectArg[]>(...items: I): Insert<T, RowOf<I>, FirstOf<I>> {
+    return this.derive({ returning: returningItems(items) }) as unknown as Insert<T, RowOf<I>, FirstOf<I>>;
+  }
+
+  /** Attaches CTEs. */
+  with(...ctes: Cte<any>[]): this {
+    return this.derive({ ctes: [...this.node.ctes, ...(ctes as unknown as CteLike[])] });
+  }
+}
+
+/**
+ * Starts an INSERT.
+ * @example insert(users).values({ email: "ada@example.com" }).returning(users.c.id)
+ */
+export function insert<T extends Table<string, any>>(table: T): Insert<T> {
+  return new Insert<T>({ kind: "Insert", table: checkTable(table, "insert()"), ctes: [] });
+}
+
+/** An UPDATE statement. */
+export class Update<T extends Table<string, any> = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
+  declare readonly __row: R;
+  declare readonly __scalar: S;
+  /** @internal */
+  _memo?: unknown;
+  constructor(readonly node: UpdateNode) {}
+
+  #with(patch: Partial<UpdateNode>): Update<T, R, S> {
+    return new Update<T, R, S>({ ...this.node, ...patch });
+  }
+
+  /** Columns to assign: `set({ name: "x", visits: users.c.visits.add(1) })`. */
+  set(values: UpdateValues<ColumnsOf<T>>): Update<T, R, S> {
+    const table = this.node.table as unknown as Table;
+    const row = checkRow(table, values, `update ${table.name}`);
+    const entries = Object.entries(row);
+    if (entries.length === 0) throw new ArgumentError(`update ${table.name}: set() got no values`);
+    const assigned = new Map(this.node.set.map(([c, n]) => [c, n] as const));
+    for (const [key, value] of entries) {
+      const col = table.column(key);
+      assigned.set(col, toOperandNode(value, col.type, col.toString()));
+    }
+    return this.#with({ set: [...assigned.entries()] });
+  }
+
+  /** Adds WHERE conditions (combined with AND). An UPDATE without where() changes every row. */
+  where(...conds: Condition[]): Update<T, R, S> {
+    return this.#with({ where: combineWhere(this.node.where, conds, "where") });
+  }
+
+  /** `UPDATE … FROM other` (PostgreSQL, SQLite; a multi-table UPDATE on MySQL). */
+  from(...froms: NamedFrom[]): Update<T, R, S> {
+    return this.#with({ from: [...this.node.from, ...froms.map((f) => checkFrom(f))] });
+  }
+
+  /** `RETURNING …` (PostgreSQL, SQLite). */
+  returning<const I extends readonly SelectArg[]>(...items: I): Update<T, RowOf<I>, FirstOf<I>> {
+    return new Update<T, RowOf<I>, FirstOf<I>>({ ...this.node, returning: returningItems(items) });
+  }
+
+  with(...ctes: Cte<any>[]): Update<T, R, S> {
+    return this.#with({ ctes: [...this.node.ctes, ...(ctes as unknown as CteLike[])] });
+  }
+}
+
+function checkFrom(f: unknown): FromItem {
+  if (isColumnSource(f)) return f;
+  throw new ArgumentError(`from() takes a table, alias, subquery or CTE, got ${describeValue(f)}`);
+}
+
+/**
+ * Starts an UPDATE.
+ * @example update(users).set({ name: "Ada" }).where(users.c.id.eq(1))
+ */
+export function update<T extends Table<string, any>>(table: T): Update<T> {
+  return new Update<T>({ kind: "Update", table: checkTable(table, "update()"), set: [], from: [], ctes: [] });
+}
+
+/** A DELETE statement. */
+export class Delete<T extends Table<string, any> = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
+  declare readonly __row: R;
+  declare readonly __scalar: S;
+  /** @internal */
+  _memo?: unknown;
+  constructor(readonly node: DeleteNode) {}
+
+  #with(patch: Partial<DeleteNode>): Delete<T, R, S> {
+    return new Delete<T, R, S>({ ...this.node, ...patch });
+  }
+
+  /** Adds WHERE conditions. A DELETE without where() removes every row. */
+  where(...conds: Condition[]): Delete<T, R, S> {
+    return this.#with({ where: combineWhere(this.node.where, conds, "where") });
+  }
+
+  /** `DELETE … USING other` (PostgreSQL; a multi-table DELETE on MySQL). */
+  using(...froms: NamedFrom[]): Delete<T, R, S> {
+    return this.#with({ using: [...this.node.using, ...froms.map((f) => checkFrom(f))] });
+  }
+
+  /** `RETURNING …` (PostgreSQL, SQLite, MariaDB). */
+  returning<const I extends readonly SelectArg[]>(...items: I): Delete<T, RowOf<I>, FirstOf<I>> {
+    return new Delete<T, RowOf<I>, FirstOf<I>>({ ...this.node, returning: returningItems(items) });
+  }
+
+  with(...ctes: Cte<any>[]): Delete<T, R, S> {
+    return this.#with({ ctes: [...this.node.ctes, ...(ctes as unknown as CteLike[])] });
+  }
+}
+
+/**
+ * Starts a DELETE (`delete` is a reserved word in JavaScript, hence the name).
+ * @example deleteFrom(users).where(users.c.id.eq(1))
+ */
+export function deleteFrom<T extends Table<string, any>>(table: T): Delete<T> {
+  return new Delete<T>({ kind: "Delete", table: checkTable(table, "deleteFrom()"), using: [], ctes: [] });
+}
+
+/** The pseudo-table of proposed values in an upsert (`excluded.col` / `VALUES(col)`). */
+export function excludedOf<C extends ColumnsRecord>(table: Table<string, C>): C {
+  return new TableAlias(table, "excluded").c;
+}
