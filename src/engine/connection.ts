@@ -59,20 +59,19 @@ export class Connection implements SchemaRunner, AsyncDisposable {
   #dirty = false;
   #lost: AthanorError | undefined;
 
+  /** Pool id of the underlying connection (stays readable after close). */
+  readonly id: number;
+
   constructor(
     readonly context: ConnectionContext,
     entry: PoolEntry<DriverConnection>,
   ) {
     this.#entry = entry;
+    this.id = entry.id;
   }
 
   get dialect(): Dialect {
     return this.context.dialect;
-  }
-
-  /** Pool id of the underlying connection. */
-  get id(): number {
-    return this.#entry?.id ?? -1;
   }
 
   /** Whether close() has been called. */

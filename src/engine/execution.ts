@@ -54,14 +54,14 @@ function converterFor(dialect: Dialect, slot: ParamSlot, position: number): Slot
   return (v) => {
     if (v === null) return null;
     if (v === undefined) throw new ArgumentError(`${label} is undefined; use null for SQL NULL`);
-    let checked: unknown;
     try {
-      checked = type.validate(v);
+      const checked = type.validate(v);
+      return bind === undefined ? checked : bind(checked);
     } catch (err) {
       if (err instanceof ValueTypeError) throw new ArgumentError(`${label}: ${err.message}`, { cause: err });
+      if (err instanceof ArgumentError) throw new ArgumentError(`${label}: ${err.message}`, { cause: err });
       throw err;
     }
-    return bind === undefined ? checked : bind(checked);
   };
 }
 

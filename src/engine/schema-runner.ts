@@ -118,6 +118,7 @@ async function dropTables(conn: Connection, op: SchemaOperation): Promise<void> 
   const todo = op.tables.filter((t) => present.has(t));
   const { order, cycleForeignKeys } = sortTables(todo);
   await inDdlTransaction(conn, async () => {
+    for (const s of ddl.dropPrelude()) await conn._runRaw(s);
     if (dialect.caps.alterAddConstraint) for (const fk of cycleForeignKeys) await conn._runRaw(ddl.dropForeignKey(fk));
     const remaining = [...order];
     for (const table of [...order].reverse()) {

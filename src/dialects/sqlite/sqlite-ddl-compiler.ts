@@ -23,6 +23,14 @@ export class SqliteDdlCompiler extends DdlCompiler {
     return `${constraint} PRIMARY KEY${table.sqliteAutoincrement ? " AUTOINCREMENT" : ""}`;
   }
 
+  /**
+   * SQLite cannot drop a foreign key, and DROP TABLE deletes rows that other tables may still
+   * reference (cycles); deferring the checks to COMMIT lets a whole dropAll succeed.
+   */
+  override dropPrelude(): string[] {
+    return ["PRAGMA defer_foreign_keys = ON"];
+  }
+
   override dropIndex(index: Index): string {
     const name = this.q.constraintName(index.resolvedName!);
     return `DROP INDEX ${index.table.schema ? `${this.q.quote(index.table.schema)}.` : ""}${name}`;

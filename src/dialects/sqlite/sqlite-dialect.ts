@@ -42,6 +42,7 @@ const BASE_CAPS: Capabilities = {
   savepoints: true,
   updateFrom: true,
   deleteUsing: false,
+  maxExactDecimalDigits: 15,
   maxBindParams: 32766,
   maxIdentifierLength: 10000,
 };

@@ -28,9 +28,11 @@ const toTimestamp: BindProcessor = (v) => formatUtcTimestamp(v as Date);
 function numericBind(type: NumericType): BindProcessor {
   return (v) => {
     const text = v as string;
-    if (isIntegral(text) ? fitsInt64(text) : significantDigits(text) <= 15) return text;
+    // Integers go in as 64-bit integers (exact); SQLite would read "5.000" as a double.
+    if (isIntegral(text) && fitsInt64(text)) return BigInt(text.replace(/\.0*$/, "").replace(/^\+/, ""));
+    if (!isIntegral(text) && significantDigits(text) <= 15) return text;
     throw new ArgumentError(
-      `${type.describe()} value ${text} cannot be stored exactly in SQLite, which keeps decimals as 64-bit floats (15 significant digits); use fewer digits, or store the value as a String`,
+      `value ${text} cannot be stored exactly in a ${type.describe()} column on SQLite, which keeps decimals as 64-bit floats (15 significant digits); use fewer digits, or store the value as a String`,
     );
   };
 }

@@ -45,6 +45,11 @@ export interface Capabilities {
   readonly updateFrom: boolean;
   /** DELETE … USING / multi-table DELETE. */
   readonly deleteUsing: boolean;
+  /**
+   * Significant digits a NUMERIC value can hold exactly (SQLite: 15, as its decimals are doubles).
+   * Values beyond it are refused, never rounded.
+   */
+  readonly maxExactDecimalDigits: number;
   /** Bound parameters allowed in one statement. */
   readonly maxBindParams: number;
   /** Longest identifier the server keeps intact. */

@@ -190,6 +190,11 @@ export class DdlCompiler {
     return `DROP INDEX ${this.q.constraintName(name)}`;
   }
 
+  /** Statements run (inside the drop transaction) before dropping tables. */
+  dropPrelude(): string[] {
+    return [];
+  }
+
   dropTable(table: Table): string {
     return `DROP TABLE ${this.tableName(table)}`;
   }

@@ -40,8 +40,8 @@ export function checkIdentifier(name: unknown, what: string): string {
 
 const INTEGER_KINDS = new Set(["Integer", "SmallInteger", "BigInteger"]);
 
-/** A database table. */
-export class Table<TName extends string = string, TCols extends ColumnsRecord = ColumnsRecord> implements NamedFrom {
+/** A database table (the implementation behind the typed {@link Table} constructor). */
+class TableClass<TName extends string = string, TCols extends ColumnsRecord = ColumnsRecord> implements NamedFrom {
   /** Phantom: union of this table's columns (select(table) expands to them). */
   declare readonly __columnUnion: TCols[keyof TCols];
   readonly kind = "Table" as const;
@@ -180,8 +180,35 @@ export class Table<TName extends string = string, TCols extends ColumnsRecord = 
   }
 }
 
+/** A database table: `users.c.email` is a typed column. */
+export type Table<TName extends string = string, TCols extends ColumnsRecord = any> = TableClass<TName, TCols>;
+
+/**
+ * The Table constructor, typed so that the columns record is inferred from the definitions
+ * (a class's own type parameters could not be derived from a differently shaped argument).
+ */
+export interface TableConstructor {
+  new <const TName extends string, D extends Record<string, ColumnDef<any, any, any>>>(
+    name: TName,
+    metadata: MetaData,
+    columns: D,
+    options?: TableOptions<BoundColumns<D>> | ((c: BoundColumns<D>) => readonly TableItem[]),
+  ): Table<TName, BoundColumns<D>>;
+  readonly prototype: Table;
+}
+
+/**
+ * Defines a table in a MetaData.
+ * @example
+ * const users = new Table("users", metadata, {
+ *   id: column(Integer, { primaryKey: true }),
+ *   email: column(String(255), { unique: true }),
+ * });
+ */
+export const Table = TableClass as unknown as TableConstructor;
+
 /** A table under another name (`users AS u2`), with its own columns. */
-export class TableAlias<TName extends string = string, TCols extends ColumnsRecord = ColumnsRecord> implements NamedFrom {
+export class TableAlias<TName extends string = string, TCols extends ColumnsRecord = any> implements NamedFrom {
   declare readonly __columnUnion: TCols[keyof TCols];
   readonly kind = "Alias" as const;
   readonly id = nextObjectId();

@@ -4,7 +4,7 @@
  */
 import { ArgumentError, describeValue } from "../../util/errors.js";
 import type { ExprNode } from "../nodes/expression-nodes.js";
-import type { CteLike, DeleteNode, FromItem, InsertNode, NamedFrom, SelectItemNode, UpdateNode } from "../nodes/from-nodes.js";
+import type { CteLike, DeleteNode, FromItem, InsertNode, NamedFrom, SelectItemNode, SelectLike, UpdateNode } from "../nodes/from-nodes.js";
 import { BOOLEAN_TYPE } from "../elements/builtin-types.js";
 import { Expression, isSubqueryLike, toOperandNode, type SubqueryLike } from "../elements/expression.js";
 import { and, conditionNode, type Condition } from "../elements/conjunctions.js";
@@ -91,12 +91,32 @@ export class Insert<T extends Table<string, any> = Table, R = never, S = unknown
     return this.derive({ rows: [...(this.node.rows ?? []), ...checked] });
   }
 
-  /** `INSERT INTO t (cols) SELECT …` */
+  /**
+   * `INSERT INTO t (cols) SELECT …`. Columns left out that have an app-side default get it: values
+   * and SQL expressions are added to the SELECT list; functions are called once per execution.
+   */
   fromSelect(columns: readonly (keyof ColumnsOf<T> & string)[], query: SubqueryLike): this {
     if (this.node.rows) throw new ArgumentError("an insert has either values() or fromSelect(), not both");
     if (!isSubqueryLike(query)) throw new ArgumentError(`fromSelect() takes a select statement, got ${describeValue(query)}`);
-    for (const c of columns) this.node.table.column(c);
-    return this.derive({ fromSelect: { columns: [...columns], select: query.node } });
+    const table = this.node.table;
+    for (const c of columns) table.column(c);
+    const extraKeys: string[] = [];
+    const extraItems: SelectItemNode[] = [];
+    for (const col of table.columnList) {
+      const d = col.spec.default;
+      if (d === undefined || columns.includes(col.key)) continue;
+      // A bare parameter in a SELECT list has no type on PostgreSQL, so the value is cast to the column's.
+      const node: ExprNode =
+        d instanceof Expression
+          ? d.node
+          : { kind: "Cast", to: col.type, operand: { kind: "Bind", value: d, type: col.type, label: col.toString(), callable: typeof d === "function" } };
+      extraKeys.push(col.key);
+      extraItems.push({ expr: node, key: `__default_${col.key}`, type: col.type });
+    }
+    const withDefaults = (n: SelectLike): SelectLike =>
+      n.kind === "Select" ? { ...n, items: [...n.items, ...extraItems] } : { ...n, selects: n.selects.map(withDefaults) };
+    const select = extraItems.length ? withDefaults(query.node) : query.node;
+    return this.derive({ fromSelect: { columns: [...columns, ...extraKeys], select } });
   }
 
   /** `RETURNING …` (PostgreSQL, SQLite, MariaDB); the statement then yields these rows. */

@@ -34,7 +34,7 @@ export class ValueTypeError extends ArgumentError {
     readonly value: unknown,
     readonly hint: string,
   ) {
-    super(`expected ${hint} for a ${type.describe()} value, got ${describeValue(value)}`);
+    super(`expected ${hint}, got ${describeValue(value)} (type ${type.describe()})`);
   }
 }
 

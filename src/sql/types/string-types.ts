@@ -7,6 +7,10 @@ export class StringType extends SqlType<string> {
   readonly kind = "String" as const;
   constructor(readonly length?: number) {
     super();
+    if (length !== undefined && typeof length !== "number")
+      throw new ArgumentError(
+        `String() is athanor's SQL type and takes a length, but got ${typeof length === "string" ? `the string ${JSON.stringify(length)}` : `a ${typeof length}`}; to convert a value to text in a file that imports it, use globalThis.String(value) or a template literal`,
+      );
     if (length !== undefined && !(Number.isInteger(length) && length > 0))
       throw new ArgumentError(`String(${length}): the length must be a positive integer`);
   }
