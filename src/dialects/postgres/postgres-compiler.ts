@@ -16,6 +16,7 @@ export interface PostgresCompilerDialect extends CompilerDialect {
   readonly serverVersionNum: number | undefined;
 }
 
+/** Compiles statements for PostgreSQL: `$n` placeholders and the PostgreSQL-only spellings above. */
 export class PostgresCompiler extends SqlCompiler {
   /** Typed binds to render with a cast, because nothing around them tells PostgreSQL their type. */
   readonly #castBinds = new Set<BindNode>();

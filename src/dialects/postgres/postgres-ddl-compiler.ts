@@ -19,6 +19,7 @@ interface TableEnum {
   readonly type: EnumType;
 }
 
+/** Renders PostgreSQL DDL; the schema runner asks it for the enum types to create and drop around tables. */
 export class PostgresDdlCompiler extends DdlCompiler {
   /** The enum types of a table's columns, each once, in column order. */
   protected enumsOf(table: Table): TableEnum[] {

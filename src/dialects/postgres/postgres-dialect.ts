@@ -194,7 +194,7 @@ export class PostgresDialect extends DialectBase {
     const num = Number(r.rows?.[0]?.[0]);
     if (!Number.isSafeInteger(num)) return;
     this.serverVersionNum = num;
-    this.serverFlavor = `postgresql ${conn.serverVersion || Math.floor(num / 10000)}`.trim();
+    this.serverFlavor = `postgresql ${Math.floor(num / 10000)}.${num % 10000}`;
   }
 
   protected bindFor(type: SqlType<unknown>): BindProcessor | undefined {

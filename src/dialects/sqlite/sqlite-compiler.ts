@@ -1,22 +1,11 @@
 /** SQLite's SQL spelling: JSON paths as `$."key"[0]`, OFFSET needs LIMIT, compound members unparenthesised. */
-import { ArgumentError } from "../../util/errors.js";
 import type { FuncNode, JsonPathNode, BindNode } from "../../sql/nodes/expression-nodes.js";
 import type { SelectLike } from "../../sql/nodes/from-nodes.js";
 import { SqlCompiler } from "../../sql/compiler/sql-compiler.js";
+import { jsonPathString } from "../../sql/compiler/json-path.js";
 
-/** Builds a SQLite/MySQL JSON path. Keys are quoted; keys containing `"` or `\` cannot be quoted and are refused. */
-export function jsonPathString(keys: readonly (string | number)[], dialect: string): string {
-  let path = "$";
-  for (const k of keys) {
-    if (typeof k === "number") path += `[${k}]`;
-    else {
-      if (/["\\\u0000-\u001f]/.test(k))
-        throw new ArgumentError(`JSON path key ${JSON.stringify(k)} contains a quote, backslash or control character, which ${dialect} JSON paths cannot quote`);
-      path += `."${k}"`;
-    }
-  }
-  return path;
-}
+/** @deprecated import from sql/compiler/json-path.js; kept until the MySQL compiler moves over. */
+export { jsonPathString };
 
 export class SqliteCompiler extends SqlCompiler {
   protected pathBind(n: JsonPathNode): string {

@@ -177,6 +177,10 @@ forEachDialect((db) => {
         select({ i: literal(5, Integer).add(2), b: literal(true, Boolean), d: literal(new Date(0), DateTime), n: literal("1.005", Numeric(10, 2)), big: literal(2n ** 62n, BigInteger) }),
       );
       expect(r.one()).toEqual({ i: 7, b: true, d: new Date(0), n: "1.005", big: 2n ** 62n });
+      const more = await db.engine.execute(
+        select({ bin: literal(Buffer.from([0, 1, 255]), LargeBinary), uid: literal("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", Uuid), t: literal("01:02:03.5", Time), day: literal("1999-12-31", DateOnly) }),
+      );
+      expect(more.one()).toEqual({ bin: Buffer.from([0, 1, 255]), uid: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", t: "01:02:03.5", day: "1999-12-31" });
     });
 
     it("raw SQL columns are converted by type OID", async () => {

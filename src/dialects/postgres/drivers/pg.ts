@@ -62,12 +62,16 @@ function loadCursor(): CursorClass {
 const RAW_TEXT = new Set<number>(Object.values(PG_OID));
 const asText = (value: string): string => value;
 
+type TypeParsers = { getTypeParser: PgModule["types"]["getTypeParser"] };
+let parsers: TypeParsers | undefined;
+
 /** pg's type parsers, except that the types athanor converts itself stay text. */
-function typeParsers(pg: PgModule): { getTypeParser: PgModule["types"]["getTypeParser"] } {
+function typeParsers(pg: PgModule): TypeParsers {
+  if (parsers) return parsers;
   const fallback = pg.types.getTypeParser;
   const getTypeParser = ((oid: number, format?: "text" | "binary") =>
     RAW_TEXT.has(oid) ? asText : fallback(oid, format as "text")) as PgModule["types"]["getTypeParser"];
-  return { getTypeParser };
+  return (parsers = { getTypeParser });
 }
 
 /** Errors raised by connections already known to be dead (see {@link isDeadConnectionError}). */
@@ -95,12 +99,12 @@ interface ArrayResult {
 
 class PgConnection implements DriverConnection {
   readonly #client: PgClient;
-  readonly #types: ReturnType<typeof typeParsers>;
+  readonly #types: TypeParsers;
   /** Why the connection died (socket error, server shutdown, backend terminated); undefined while alive. */
   #dead: Error | undefined;
   serverVersion = "";
 
-  constructor(client: PgClient, types: ReturnType<typeof typeParsers>) {
+  constructor(client: PgClient, types: TypeParsers) {
     this.#client = client;
     this.#types = types;
     // Without a listener, an idle client whose backend is killed would crash the process.
@@ -231,6 +235,7 @@ export function connectFailure(err: unknown, o: Pick<PgDriverOptions, "host" | "
   return new ConnectionError(`could not connect to PostgreSQL at ${where} (${o.masked}): ${message}; ${advice}`, { cause: err, code });
 }
 
+/** Opens one pg.Client per connection the engine's pool asks for. */
 export class PgDriver implements Driver {
   constructor(readonly options: PgDriverOptions) {}
 
@@ -256,9 +261,15 @@ export class PgDriver implements Driver {
       await conn.close();
       throw connectFailure(err, o);
     }
+    // The server reports its version while the connection starts; ask only if it did not.
     if (conn.serverVersion === "") {
-      const r = await conn.execute("SHOW server_version", [], {});
-      conn.serverVersion = String(r.rows?.[0]?.[0] ?? "");
+      try {
+        const r = await conn.execute("SHOW server_version", [], {});
+        conn.serverVersion = String(r.rows?.[0]?.[0] ?? "");
+      } catch (err) {
+        await conn.close();
+        throw err;
+      }
     }
     return conn;
   }

@@ -1,0 +1,86 @@
+/**
+ * The baseline: the same work done directly with each driver, as a careful hand-written program
+ * would (prepared statements, multi-row inserts in one transaction).
+ */
+import { createRequire } from "node:module";
+import pg from "pg";
+import mysql from "mysql2/promise";
+import type { BenchTarget } from "./targets.js";
+
+const require = createRequire(import.meta.url);
+
+/** What the benchmarks run through the raw driver. */
+export interface RawDriver {
+  /** Fetches one row by primary key, as an object. */
+  selectById(id: number): Promise<unknown>;
+  /** Inserts rows with multi-row INSERTs of `batch` rows inside one transaction. */
+  insertMany(rows: Array<[number, string, string]>, batch: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function placeholders(rows: number, cols: number, numeric: boolean): string {
+  const out: string[] = [];
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < cols; c++) cells.push(numeric ? `$${++n}` : "?");
+    out.push(`(${cells.join(", ")})`);
+  }
+  return out.join(", ");
+}
+
+export async function openRaw(target: BenchTarget, table: string, insertTable: string): Promise<RawDriver> {
+  const u = new URL(target.url);
+  if (target.name === "sqlite") {
+    const Database = require("better-sqlite3");
+    const db = new Database(decodeURIComponent(u.pathname.slice(1)).replace(/^\//, "/"));
+    db.pragma("foreign_keys = ON");
+    const byId = db.prepare(`SELECT id, name, email FROM "${table}" WHERE id = ?`);
+    const inserts = new Map<number, { run(...a: unknown[]): unknown }>();
+    return {
+      selectById: async (id) => byId.get(id),
+      insertMany: async (rows, batch) => {
+        db.exec("BEGIN");
+        for (let i = 0; i < rows.length; i += batch) {
+          const chunk = rows.slice(i, i + batch);
+          let stmt = inserts.get(chunk.length);
+          if (!stmt) inserts.set(chunk.length, (stmt = db.prepare(`INSERT INTO "${insertTable}" (id, name, email) VALUES ${placeholders(chunk.length, 3, false)}`)));
+          stmt.run(...chunk.flat());
+        }
+        db.exec("COMMIT");
+      },
+      close: async () => db.close(),
+    };
+  }
+  if (target.name === "postgresql") {
+    const c = new pg.Client({ connectionString: target.url });
+    await c.connect();
+    const text = `SELECT id, name, email FROM "${table}" WHERE id = $1`;
+    return {
+      selectById: async (id) => (await c.query(text, [id])).rows[0],
+      insertMany: async (rows, batch) => {
+        await c.query("BEGIN");
+        for (let i = 0; i < rows.length; i += batch) {
+          const chunk = rows.slice(i, i + batch);
+          await c.query(`INSERT INTO "${insertTable}" (id, name, email) VALUES ${placeholders(chunk.length, 3, true)}`, chunk.flat());
+        }
+        await c.query("COMMIT");
+      },
+      close: () => c.end(),
+    };
+  }
+  const c = await mysql.createConnection({ uri: target.url });
+  const text = `SELECT id, name, email FROM \`${table}\` WHERE id = ?`;
+  return {
+    selectById: async (id) => ((await c.execute(text, [id]))[0] as unknown[])[0],
+    insertMany: async (rows, batch) => {
+      await c.query("BEGIN");
+      for (let i = 0; i < rows.length; i += batch) {
+        const chunk = rows.slice(i, i + batch);
+        await c.execute(`INSERT INTO \`${insertTable}\` (id, name, email) VALUES ${placeholders(chunk.length, 3, false)}`, chunk.flat());
+      }
+      await c.query("COMMIT");
+    },
+    close: () => c.end(),
+  };
+}
