@@ -44,7 +44,10 @@ export async function openRaw(target: BenchTarget, table: string, insertTable: s
         for (let i = 0; i < rows.length; i += batch) {
           const chunk = rows.slice(i, i + batch);
           let stmt = inserts.get(chunk.length);
-          if (!stmt) inserts.set(chunk.length, (stmt = db.prepare(`INSERT INTO "${insertTable}" (id, name, email) VALUES ${placeholders(chunk.length, 3, false)}`)));
+          if (!stmt) {
+            stmt = db.prepare(`INSERT INTO "${insertTable}" (id, name, email) VALUES ${placeholders(chunk.length, 3, false)}`) as { run(...a: unknown[]): unknown };
+            inserts.set(chunk.length, stmt);
+          }
           stmt.run(...chunk.flat());
         }
         db.exec("COMMIT");

@@ -111,22 +111,32 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     return fresh;
   }
 
-  /** Runs SQL on the driver, with events and error translation. */
-  async #run(sql: string, params: readonly unknown[], hints: ExecuteHints): Promise<DriverResult> {
+  /**
+   * Runs SQL on the driver, with events and error translation. Returns synchronously when the
+   * driver does (SQLite) and nobody observes statements, so the hot path costs one await in total.
+   */
+  #run(sql: string, params: readonly unknown[], hints: ExecuteHints): DriverResult | Promise<DriverResult> {
     const drv = this.#driver();
     this.#dirty = true;
-    const events = this.context.events;
-    const observed = events.executeObserved;
-    let t0 = 0;
-    if (observed) {
-      events.emit("beforeExecute", { sql, params, connectionId: this.id });
-      t0 = performance.now();
+    if (this.context.events.executeObserved) return this.#runObserved(drv, sql, params, hints);
+    let r: DriverResult | Promise<DriverResult>;
+    try {
+      r = drv.execute(sql, params, hints);
+    } catch (err) {
+      return this.#fail(err, sql, params).then((e) => Promise.reject(e));
     }
+    if (r instanceof Promise) return r.catch(async (err: unknown) => Promise.reject(await this.#fail(err, sql, params)));
+    return r;
+  }
+
+  async #runObserved(drv: DriverConnection, sql: string, params: readonly unknown[], hints: ExecuteHints): Promise<DriverResult> {
+    const events = this.context.events;
+    events.emit("beforeExecute", { sql, params, connectionId: this.id });
+    const t0 = performance.now();
     try {
       let r = drv.execute(sql, params, hints);
       if (r instanceof Promise) r = await r;
-      if (observed)
-        events.emit("afterExecute", { sql, params, durationMs: performance.now() - t0, rowCount: r.rowCount, connectionId: this.id });
+      events.emit("afterExecute", { sql, params, durationMs: performance.now() - t0, rowCount: r.rowCount, connectionId: this.id });
       return r;
     } catch (err) {
       throw await this.#fail(err, sql, params);
@@ -168,7 +178,8 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     if (plan.insert) return this.#executeInsert(plan, binds, params, (statementNode(stmt) as InsertNode).rows!) as never;
     const rows = plan.compiled.insertColumns ? (statementNode(stmt) as InsertNode).rows : undefined;
     const args = buildParams(plan, binds, params, rows);
-    const res = await this.#run(plan.compiled.sql, args, plan.hints);
+    let res = this.#run(plan.compiled.sql, args, plan.hints);
+    if (res instanceof Promise) res = await res;
     return this.#result(plan, res, plan.compiled.sql) as never;
   }
 
@@ -201,13 +212,16 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     return this.transaction(async () => {
       const out: unknown[][] = [];
       let count = 0;
+      let firstId: number | bigint | undefined;
       let last: DriverResult & { sql: string } = { rows: undefined, columns: undefined, rowCount: 0, sql: "" };
       for (let start = 0; start < rows.length; start += ins.rowsPerBatch) {
         last = await runBatch(start, Math.min(rows.length, start + ins.rowsPerBatch));
+        firstId ??= last.lastInsertId;
         count += last.rowCount;
         if (last.rows) for (const r of last.rows) out.push(r);
       }
-      return this.#result(plan, { rows: last.rows ? out : undefined, columns: last.columns, rowCount: count, lastInsertId: last.lastInsertId }, last.sql);
+      const lastInsertId = this.context.dialect.insertIdIsFirstRow ? firstId : last.lastInsertId;
+      return this.#result(plan, { rows: last.rows ? out : undefined, columns: last.columns, rowCount: count, lastInsertId }, last.sql);
     });
   }
 

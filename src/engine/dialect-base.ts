@@ -34,6 +34,7 @@ export abstract class DialectBase implements Dialect {
   abstract readonly typeCompiler: TypeCompiler;
   abstract readonly paramStyle: "qmark" | "numeric";
   readonly singleConnection: boolean = false;
+  readonly insertIdIsFirstRow: boolean = false;
   serverFlavor = "";
 
   abstract createCompiler(binds: readonly BindNode[]): SqlCompiler;

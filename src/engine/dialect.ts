@@ -54,6 +54,11 @@ export interface DriverConnection {
   inTransaction(): boolean | undefined;
   /** A cheap round trip proving the connection is alive. */
   ping(): Promise<void>;
+  /**
+   * Whether the connection is still usable as far as the driver knows without I/O (false once the
+   * socket closed or errored). The pool never hands out a connection that reports false.
+   */
+  isAlive(): boolean;
   close(): Promise<void>;
   /** Server version string reported at connect. */
   readonly serverVersion: string;
@@ -80,6 +85,11 @@ export interface Dialect extends CompilerDialect {
   readonly serverFlavor: string;
   /** Whether an in-memory/singleton database forces the pool to one connection. */
   readonly singleConnection: boolean;
+  /**
+   * Whether the driver's insert id is the first id a multi-row INSERT generated (MySQL) rather than
+   * the last (SQLite). Decides which batch of a batched insert reports `lastInsertId`.
+   */
+  readonly insertIdIsFirstRow: boolean;
   createCompiler(binds: readonly BindNode[]): SqlCompiler;
   createDdlCompiler(): DdlCompiler;
   /** Converts validated values of `type` for the driver; undefined when values pass as they are. */

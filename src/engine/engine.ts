@@ -91,6 +91,7 @@ export class Engine implements SchemaRunner, AsyncDisposable {
         },
         destroy: (conn) => conn.close(),
         ping: (conn) => conn.ping(),
+        isAlive: (conn) => conn.isAlive(),
       },
     );
     this.#plans = new BoundedCache(positiveInt(options.compileCacheSize ?? 500, "compileCacheSize"));

@@ -30,6 +30,8 @@ export interface InsertExecution {
   readonly head: readonly SlotConverter[];
   readonly row: readonly SlotConverter[];
   readonly tail: readonly SlotConverter[];
+  /** Column key read for each row placeholder. */
+  readonly cellKeys: readonly string[];
   /** Rows per statement, within the dialect's parameter limit. */
   readonly rowsPerBatch: number;
   /** SQL by row count. */
@@ -80,6 +82,7 @@ export function makePlan(dialect: Dialect, compiled: CompiledStatement): Executi
       head: p.head.slots.map((s, i) => converterFor(dialect, s, i)),
       row: p.row.slots.map((s, i) => converterFor(dialect, s, i)),
       tail: p.tail.slots.map((s, i) => converterFor(dialect, s, i)),
+      cellKeys: p.row.slots.map((s) => p.columns[s.cell!]!.key),
       rowsPerBatch: Math.max(1, Math.min(MAX_ROWS_PER_INSERT, byParams)),
       sqlByRows: new Map(),
     };
@@ -160,15 +163,22 @@ export function batchParams(
   end: number,
 ): unknown[] {
   const p = ins.plan;
-  const out: unknown[] = [];
-  p.head.slots.forEach((s, i) => out.push(ins.head[i]!(rawSlotValue(s, binds, named))));
   const rowSlots = p.row.slots;
+  const width = rowSlots.length;
+  const out = new Array<unknown>(p.head.slots.length + (end - start) * width + p.tail.slots.length);
+  let o = 0;
+  p.head.slots.forEach((s, i) => (out[o++] = ins.head[i]!(rawSlotValue(s, binds, named))));
   const conv = ins.row;
+  const keys = ins.cellKeys;
   for (let r = start; r < end; r++) {
     const row = rows[r]!;
-    for (let i = 0; i < rowSlots.length; i++) out.push(conv[i]!(cellValue(p.columns, rowSlots[i]!, row, r)));
+    for (let i = 0; i < width; i++) {
+      const v = row[keys[i]!];
+      // Missing values (defaults, NULL, or an error for required columns) take the slow path.
+      out[o++] = conv[i]!(v === undefined ? cellValue(p.columns, rowSlots[i]!, row, r) : v);
+    }
   }
-  p.tail.slots.forEach((s, i) => out.push(ins.tail[i]!(rawSlotValue(s, binds, named))));
+  p.tail.slots.forEach((s, i) => (out[o++] = ins.tail[i]!(rawSlotValue(s, binds, named))));
   return out;
 }
 

@@ -22,6 +22,8 @@ export interface PoolHooks<C> {
   create(): Promise<C>;
   destroy(conn: C): Promise<void>;
   ping(conn: C): Promise<void>;
+  /** Known-dead check without I/O; connections reporting false are discarded, never handed out. */
+  isAlive(conn: C): boolean;
 }
 
 /** A pooled connection and its bookkeeping. */
@@ -91,7 +93,7 @@ export class Pool<C> {
 
   /** Recycles or pings an idle connection; destroys it when it should not be used. */
   async #check(entry: PoolEntry<C>): Promise<boolean> {
-    if (this.options.recycleMs > 0 && Date.now() - entry.createdAt > this.options.recycleMs) {
+    if (!this.hooks.isAlive(entry.conn) || (this.options.recycleMs > 0 && Date.now() - entry.createdAt > this.options.recycleMs)) {
       await this.#destroy(entry);
       return false;
     }

@@ -21,6 +21,23 @@ describe("insert", () => {
     expect(r.params.slice(4, 7)).toEqual(["b", "B", true]);
   });
 
+  it("rows of mixed shapes: missing and undefined values take the default or NULL", () => {
+    const r = compile(
+      insert(posts).values([
+        { authorId: 1, title: "a" },
+        { authorId: 2, title: "b", score: 3 },
+        { authorId: 3, title: "c", body: undefined },
+        { authorId: 4, title: "d", body: "x" },
+        { authorId: 5, title: "e" },
+        { authorId: 6, title: "f" },
+      ]),
+    );
+    expect(r.sql).toBe('INSERT INTO "posts" ("author_id", "title", "body", "score") VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)');
+    expect(r.params).toEqual([1, "a", null, 0, 2, "b", null, 3, 3, "c", null, 0, 4, "d", "x", 0, 5, "e", null, 0, 6, "f", null, 0]);
+    expect(() => insert(posts).values([{ authorId: 1, title: "a" }, { authorId: 1, title: "b", nope: 1 } as never])).toThrow(/row 2: table posts has no column 'nope'/);
+    expect(() => insert(posts).values([{ authorId: 1, title: "a" }, null as never])).toThrow(/row 2: each row must be an object/);
+  });
+
   it("accepts SQL expressions as values", () => {
     const r = compile(insert(posts).values({ authorId: 1, title: func.upper(sql<string>`${"x"}`), score: 5 }));
     expect(r.sql).toBe('INSERT INTO "posts" ("author_id", "title", "score") VALUES (?, upper(?), ?)');

@@ -75,7 +75,16 @@ export function dialectTargets(): DialectTarget[] {
 
 /** Declares `fn`'s tests once per available dialect, each with a fresh database. */
 export function forEachDialect(fn: (db: DialectFixture) => void): void {
-  for (const target of dialectTargets()) {
+  declare(dialectTargets(), fn);
+}
+
+/** Declares dialect-specific tests (files under test/dialects/<db>/) for that one dialect. */
+export function forDialect(name: DialectName, fn: (db: DialectFixture) => void): void {
+  declare(dialectTargets().filter((t) => t.name === name), fn);
+}
+
+function declare(targets: readonly DialectTarget[], fn: (db: DialectFixture) => void): void {
+  for (const target of targets) {
     if (!target.available) {
       describe(target.name, () => {
         it.skipIf(true)(`SKIPPED: ${target.name} server unreachable (${target.reason ?? "unknown"})`, () => undefined);

@@ -3,7 +3,7 @@
  * FROM, JSON_EXTRACT paths, multi-table UPDATE/DELETE, row locks per server, CTEs placed where the
  * server accepts them, and ON DUPLICATE KEY UPDATE. Created by MySqlDialect.createCompiler.
  */
-import { CompileError } from "../../util/errors.js";
+import { ArgumentError, CompileError } from "../../util/errors.js";
 import type { BinaryNode, BindNode, ExprNode, FuncNode, JsonPathNode, LikeNode } from "../../sql/nodes/expression-nodes.js";
 import type { CteLike, DeleteNode, DialectClause, InsertNode, LockSpec, NamedFrom, SelectNode, StatementNode, UpdateNode } from "../../sql/nodes/from-nodes.js";
 import type { Column } from "../../sql/schema/column.js";
@@ -11,7 +11,6 @@ import type { TableAlias } from "../../sql/schema/table.js";
 import type { CompiledStatement } from "../../sql/compiler/compiled.js";
 import type { CompilerDialect } from "../../sql/compiler/expression-compiler.js";
 import { SqlCompiler } from "../../sql/compiler/sql-compiler.js";
-import { jsonPathString } from "../sqlite/sqlite-compiler.js";
 import { mysqlStringLiteral } from "./mysql-types.js";
 
 /** What the compiler needs to know about the server behind a MySQL dialect. */
@@ -41,9 +40,24 @@ export const INSERTED_ALIAS = "new";
 /** The aliases handed out as `insert(t).inserted`, recognised when compiling ON DUPLICATE KEY UPDATE. */
 export const insertedAliases = new WeakSet<TableAlias>();
 
+/**
+ * A MySQL/MariaDB JSON path such as `$."a b"[0]`. Quoted keys are JSON strings, so any key can be
+ * written (quotes and backslashes escaped); array indexes count from the start.
+ */
+export function mysqlJsonPath(keys: readonly (string | number)[]): string {
+  let path = "$";
+  for (const k of keys) {
+    if (typeof k === "string") path += `.${JSON.stringify(k)}`;
+    else if (k >= 0) path += `[${k}]`;
+    else throw new ArgumentError(`JSON path index ${k} counts from the end, which MySQL paths cannot express; use a non-negative index`);
+  }
+  return path;
+}
+
 /** LIMIT for "no limit": MySQL has no OFFSET without LIMIT; this is the documented largest value. */
 const NO_LIMIT = "18446744073709551615";
 
+/** Compiles statements for MySQL and MariaDB; one instance per statement, like every SqlCompiler. */
 export class MySqlCompiler extends SqlCompiler {
   readonly #server: MySqlCompilerDialect;
   /** The statement being compiled at top level, for clauses whose placement depends on it. */
@@ -109,7 +123,7 @@ export class MySqlCompiler extends SqlCompiler {
   }
 
   protected pathBind(n: JsonPathNode): string {
-    return this.bind(n.path, { transform: (v) => jsonPathString(v as (string | number)[], "MySQL") });
+    return this.bind(n.path, { transform: (v) => mysqlJsonPath(v as (string | number)[]) });
   }
 
   protected override visitJsonPath(n: JsonPathNode): string {

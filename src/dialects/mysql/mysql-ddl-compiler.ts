@@ -28,6 +28,7 @@ function baseKind(col: Column<string, unknown, boolean>): string {
   return t.kind;
 }
 
+/** Renders schema objects as MySQL/MariaDB DDL; refuses what the server at hand cannot create. */
 export class MySqlDdlCompiler extends DdlCompiler {
   readonly #server: MySqlCompilerDialect;
 
@@ -42,7 +43,11 @@ export class MySqlDdlCompiler extends DdlCompiler {
     return super.createTable(table, options);
   }
 
-  /** InnoDB requires the AUTO_INCREMENT column to lead an index; the primary key or a unique key. */
+  /**
+   * InnoDB requires the AUTO_INCREMENT column to lead an index: the primary key or a unique key.
+   * identity.start becomes the table's AUTO_INCREMENT=n; identity.always cannot be enforced
+   * (AUTO_INCREMENT columns accept explicit values) and is ignored, as on SQLite.
+   */
   #checkAutoincrement(table: Table): void {
     const col = table.autoincrementColumn;
     if (!col) return;

@@ -1,15 +1,8 @@
 /**
  * The MySQL/MariaDB dialect: capabilities per server flavour and version, strict UTC sessions,
- * error translation and introspection. Registered for `mysql://` and `mariadb://` URLs by index.ts.
+ * URL options and introspection. Registered for `mysql://` and `mariadb://` URLs by index.ts.
  */
-import {
-  ConfigurationError,
-  ConnectionError,
-  DatabaseError,
-  IntegrityError,
-  AthanorError,
-  type IntegrityViolation,
-} from "../../util/errors.js";
+import { ConfigurationError, type AthanorError } from "../../util/errors.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
 import type { BindNode } from "../../sql/nodes/expression-nodes.js";
 import type { Capabilities } from "../../sql/compiler/capabilities.js";
@@ -20,7 +13,8 @@ import { urlOptions, type ParsedUrl } from "../../engine/url.js";
 import { MySqlCompiler, type MySqlCompilerDialect } from "./mysql-compiler.js";
 import { MySqlDdlCompiler } from "./mysql-ddl-compiler.js";
 import { DecimalParam, MySqlTypeCompiler, mysqlBind, mysqlResult, mysqlStringLiteral, mysqlUntyped } from "./mysql-types.js";
-import { CONNECTION_DEAD, Mysql2Driver } from "./drivers/mysql2.js";
+import { isMysqlDisconnect, translateMysqlError } from "./mysql-errors.js";
+import { Mysql2Driver } from "./drivers/mysql2.js";
 
 /** Capabilities every supported server shares; version-dependent ones are set by applyServerVersion. */
 const COMMON_CAPS: Capabilities = {
@@ -99,68 +93,15 @@ const SESSION_STATEMENTS: readonly string[] = [
   })(),
 ];
 
-/** MySQL error numbers athanor reports specially. */
-const ER = {
-  DUP_ENTRY: 1062,
-  ROW_IS_REFERENCED: 1451,
-  NO_REFERENCED_ROW: 1452,
-  ROW_IS_REFERENCED_OLD: 1217,
-  NO_REFERENCED_ROW_OLD: 1216,
-  BAD_NULL: 1048,
-  NO_DEFAULT_FOR_FIELD: 1364,
-  CHECK_MYSQL: 3819,
-  CHECK_MARIADB: 4025,
-  OUT_OF_RANGE: 1264,
-  DATA_TOO_LONG: 1406,
-  TRUNCATED_WRONG_VALUE: 1292,
-  TRUNCATED_WRONG_VALUE_FOR_FIELD: 1366,
-  WARN_DATA_TRUNCATED: 1265,
-  DATA_OUT_OF_RANGE: 1690,
-  DIVISION_BY_ZERO: 1365,
-  INVALID_JSON: 3140,
-  NO_SUCH_TABLE: 1146,
-  BAD_FIELD: 1054,
-  PARSE_ERROR: 1064,
-  LOCK_WAIT_TIMEOUT: 1205,
-  LOCK_DEADLOCK: 1213,
-  LOCK_NOWAIT: 3572,
-  BLOB_KEY_WITHOUT_LENGTH: 1170,
-  UNSUPPORTED_PS: 1295,
-  CONNECTION_KILLED: 1927,
-  SERVER_SHUTDOWN: 1053,
-  SERVER_GONE: 2006,
-  SERVER_LOST: 2013,
-  CLIENT_INTERACTION_TIMEOUT: 4031,
-  ACCESS_DENIED: 1045,
-  BAD_DB: 1049,
-  CON_COUNT: 1040,
-} as const;
-
-const DISCONNECT_CODES = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ETIMEDOUT", "PROTOCOL_SEQUENCE_TIMEOUT", "ER_CONNECTION_KILLED"]);
-const DISCONNECT_ERRNOS = new Set<number>([ER.SERVER_GONE, ER.SERVER_LOST, ER.CONNECTION_KILLED, ER.SERVER_SHUTDOWN, ER.CLIENT_INTERACTION_TIMEOUT]);
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "PROTOCOL_CONNECTION_LOST", "ECONNRESET"]);
-const CONNECT_ERRNOS = new Set<number>([ER.ACCESS_DENIED, ER.BAD_DB, ER.CON_COUNT]);
-const DATA_ERRNOS = new Set<number>([
-  ER.OUT_OF_RANGE,
-  ER.DATA_TOO_LONG,
-  ER.TRUNCATED_WRONG_VALUE,
-  ER.TRUNCATED_WRONG_VALUE_FOR_FIELD,
-  ER.WARN_DATA_TRUNCATED,
-  ER.DATA_OUT_OF_RANGE,
-  ER.DIVISION_BY_ZERO,
-  ER.INVALID_JSON,
-]);
-
-interface MysqlErrorShape {
-  code?: string;
-  errno?: number;
-  sqlMessage?: string;
-  message?: string;
-  fatal?: boolean;
-}
-
 const URL_OPTIONS = ["ssl", "charset", "connectTimeout", "socketPath", "maxPreparedStatements"];
 
+/**
+ * The dialect behind `mysql://` and `mariadb://` URLs. The scheme only sets what is assumed before
+ * the first connection; the server's reported version decides flavour and capabilities.
+ * @example
+ * const engine = createEngine("mysql://app:secret@localhost:3306/app?ssl=true");
+ * const offline = new MySqlDialect(parseUrl("mariadb://x/y")); // compile without a server
+ */
 export class MySqlDialect extends DialectBase implements MySqlCompilerDialect {
   readonly name = "mysql";
   readonly paramStyle = "qmark" as const;
@@ -168,11 +109,17 @@ export class MySqlDialect extends DialectBase implements MySqlCompilerDialect {
   readonly preparer = new IdentifierPreparer("`", COMMON_CAPS.maxIdentifierLength, "MySQL");
   readonly typeCompiler = new MySqlTypeCompiler("MySQL", this.preparer, () => this.isMariaDb);
   override serverFlavor: "mysql" | "mariadb";
+  /** MySQL reports the first AUTO_INCREMENT value a multi-row INSERT generated. */
+  override readonly insertIdIsFirstRow = true;
   /** The server's version (assumed from the URL scheme until the first connection reports it). */
   serverVersion = "";
+  /** The server is MariaDB rather than MySQL. */
   isMariaDb = false;
+  /** ON DUPLICATE KEY UPDATE may name the proposed row with a row alias (MySQL 8.0.19+). */
   rowAliasUpsert = false;
+  /** `FOR SHARE` exists (MySQL 8.0.1+); otherwise `LOCK IN SHARE MODE` is used. */
   forShare = false;
+  /** `WITH …` may precede UPDATE and DELETE (MySQL 8). */
   cteBeforeDml = false;
 
   constructor(readonly url: ParsedUrl) {
@@ -331,54 +278,11 @@ export class MySqlDialect extends DialectBase implements MySqlCompilerDialect {
   }
 
   translateError(error: unknown, sql: string | undefined): AthanorError {
-    if (error instanceof AthanorError) return error;
-    const e = (error ?? {}) as MysqlErrorShape;
-    const errno = e.errno;
-    const code = e.code ?? (errno === undefined ? undefined : String(errno));
-    const message = e.sqlMessage ?? e.message ?? String(error);
-    const tag = errno === undefined ? (code ? ` (${code})` : "") : ` (${this.isMariaDb ? "MariaDB" : "MySQL"} error ${errno}${code && code !== String(errno) ? ` ${code}` : ""})`;
-    const sqlPart = sql ? ` [SQL: ${sql.length > 300 ? `${sql.slice(0, 300)}…` : sql}]` : "";
-    const violation = integrityViolation(errno);
-    if (violation) {
-      return new IntegrityError(`${message}${tag} (${violation} violation)${sqlPart}`, {
-        sql,
-        code,
-        cause: error,
-        violation,
-        constraint: this.#constraintName(violation, message),
-      });
-    }
-    if ((code && CONNECT_CODES.has(code)) || (errno !== undefined && (CONNECT_ERRNOS.has(errno) || DISCONNECT_ERRNOS.has(errno))) || e.fatal)
-      return new ConnectionError(`${message}${tag}; check that the server is running and reachable at the URL's host and port${sqlPart}`, { sql, code, cause: error });
-    if (errno !== undefined && DATA_ERRNOS.has(errno))
-      return new DatabaseError(
-        `${message}${tag}: the value does not fit the column's type or range, and strict mode refuses to truncate it; check the value or widen the column${sqlPart}`,
-        { sql, code, cause: error },
-      );
-    return new DatabaseError(`${message}${tag}${hintFor(errno)}${sqlPart}`, { sql, code, cause: error });
-  }
-
-  /** The constraint (or key) name in a MySQL/MariaDB violation message. */
-  #constraintName(violation: IntegrityViolation, message: string): string | undefined {
-    if (violation === "unique") {
-      const key = /for key '(.*)'$/.exec(message)?.[1];
-      // MySQL 8.0.19+ writes `table.key`; MariaDB writes the key alone.
-      if (key === undefined || this.isMariaDb) return key;
-      const dot = key.indexOf(".");
-      return dot >= 0 ? key.slice(dot + 1) : key;
-    }
-    if (violation === "foreignKey") return /CONSTRAINT `((?:[^`]|``)+)`/.exec(message)?.[1]?.replace(/``/g, "`");
-    if (violation === "check") return /^CONSTRAINT `((?:[^`]|``)+)` failed/.exec(message)?.[1]?.replace(/``/g, "`") ?? /^Check constraint '(.+)' is violated/.exec(message)?.[1];
-    return undefined;
+    return translateMysqlError(error, sql, this.isMariaDb);
   }
 
   isDisconnect(error: unknown): boolean {
-    if (typeof error !== "object" || error === null) return false;
-    if ((error as Record<symbol, unknown>)[CONNECTION_DEAD] === true) return true;
-    const e = error as MysqlErrorShape;
-    if (e.fatal === true) return true;
-    if (e.code && DISCONNECT_CODES.has(e.code)) return true;
-    return e.errno !== undefined && DISCONNECT_ERRNOS.has(e.errno);
+    return isMysqlDisconnect(error);
   }
 
   async existingTables(conn: DriverConnection, schema: string | undefined): Promise<Set<string>> {
@@ -392,46 +296,3 @@ export class MySqlDialect extends DialectBase implements MySqlCompilerDialect {
 }
 
 const NO_HINTS: ExecuteHints = Object.freeze({});
-
-function integrityViolation(errno: number | undefined): IntegrityViolation | undefined {
-  switch (errno) {
-    case ER.DUP_ENTRY:
-      return "unique";
-    case ER.ROW_IS_REFERENCED:
-    case ER.NO_REFERENCED_ROW:
-    case ER.ROW_IS_REFERENCED_OLD:
-    case ER.NO_REFERENCED_ROW_OLD:
-      return "foreignKey";
-    case ER.BAD_NULL:
-    case ER.NO_DEFAULT_FOR_FIELD:
-      return "notNull";
-    case ER.CHECK_MYSQL:
-    case ER.CHECK_MARIADB:
-      return "check";
-    default:
-      return undefined;
-  }
-}
-
-function hintFor(errno: number | undefined): string {
-  switch (errno) {
-    case ER.NO_SUCH_TABLE:
-      return "; create it first (metadata.createAll(engine)) or check the table name";
-    case ER.BAD_FIELD:
-      return "; check the column name against the table definition";
-    case ER.PARSE_ERROR:
-      return "; the SQL is not valid for this server (check raw sql`…` fragments and the server version)";
-    case ER.LOCK_DEADLOCK:
-      return "; the transaction was rolled back by the server: run it again";
-    case ER.LOCK_WAIT_TIMEOUT:
-    case ER.LOCK_NOWAIT:
-      return "; another transaction holds the rows: retry later, or use skipLocked";
-    case ER.BLOB_KEY_WITHOUT_LENGTH:
-      return "; Text, LargeBinary and Json columns cannot be keys or indexed on MySQL: use String(n)";
-    case ER.UNSUPPORTED_PS:
-      return "; this statement cannot run with bound parameters on MySQL (prepared statements); run it without parameters";
-    default:
-      return "";
-  }
-}
-

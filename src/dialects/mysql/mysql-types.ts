@@ -33,7 +33,11 @@ export function mysqlStringLiteral(text: string): string {
   return `'${text.replace(/[\\'\u0000]/g, (ch) => (ch === "\\" ? "\\\\" : ch === "'" ? "''" : "\\0"))}'`;
 }
 
-/** DDL and CAST spellings for MySQL and MariaDB. */
+/**
+ * DDL and CAST spellings for MySQL and MariaDB. DateTime is DATETIME(6) with or without
+ * `timezone: true`: the session runs at +00:00 and values are written as UTC, so both hold instants
+ * (MySQL has no column type that stores an offset; TIMESTAMP converts and ends in 2038).
+ */
 export class MySqlTypeCompiler extends TypeCompiler {
   constructor(
     dialectName: string,

@@ -4,8 +4,6 @@ import type { SelectLike } from "../../sql/nodes/from-nodes.js";
 import { SqlCompiler } from "../../sql/compiler/sql-compiler.js";
 import { jsonPathString } from "../../sql/compiler/json-path.js";
 
-/** @deprecated import from sql/compiler/json-path.js; kept until the MySQL compiler moves over. */
-export { jsonPathString };
 
 export class SqliteCompiler extends SqlCompiler {
   protected pathBind(n: JsonPathNode): string {

@@ -4,7 +4,7 @@
  * SQL, so the compiled form is reused and only the values are taken from the new statement.
  */
 import type { BindNode, ExprNode, RawArg } from "../nodes/expression-nodes.js";
-import type { FromItem, NamedFrom, SelectItemNode, SelectLike, StatementNode } from "../nodes/from-nodes.js";
+import type { FromItem, NamedFrom, RowShape, SelectItemNode, SelectLike, StatementNode } from "../nodes/from-nodes.js";
 import { isExprNode } from "../nodes/node-walk.js";
 import { Expression } from "../elements/expression.js";
 
@@ -35,7 +35,7 @@ class KeyBuilder {
       case "Insert": {
         this.s += `I${n.table.id}`;
         this.ctes(n.ctes);
-        if (n.rows) this.insertRows(n.rows);
+        if (n.rows) this.insertRows(n.rows, n.rowShape!);
         if (n.fromSelect) {
           this.s += `F[${n.fromSelect.columns.join(",")}]`;
           this.selectLike(n.fromSelect.select);
@@ -78,17 +78,14 @@ class KeyBuilder {
     }
   }
 
-  insertRows(rows: ReadonlyArray<Readonly<Record<string, unknown>>>): void {
-    const keys = new Set<string>();
-    let plain = true;
-    for (const row of rows) {
-      for (const key in row) {
-        keys.add(key);
-        if (plain && row[key] instanceof Expression) plain = false;
-      }
+  insertRows(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, shape: RowShape): void {
+    const keys = [...shape.counts.keys()];
+    this.s += `V[${keys.join(",")}]`;
+    if (shape.plain) {
+      // Which columns some (but not all) rows leave out changes how SQL defaults render.
+      for (const k of keys) if (shape.counts.get(k) !== rows.length) this.s += `~${k}`;
+      return;
     }
-    this.s += `V[${[...keys].join(",")}]`;
-    if (plain) return;
     // Rows containing SQL expressions compile row by row; their shape is part of the key.
     this.s += `#${rows.length}`;
     for (const row of rows) {
@@ -215,7 +212,12 @@ class KeyBuilder {
 
   bind(b: BindNode): void {
     this.binds.push(b);
-    this.s += b.name !== undefined ? `:${b.name}:${b.type.cacheKey}` : `?${b.type.cacheKey}${b.callable ? "f" : ""}`;
+    if (b.name !== undefined) this.s += `:${b.name}:${b.type.cacheKey}`;
+    else {
+      this.s += "?";
+      this.s += b.type.cacheKey;
+      if (b.callable) this.s += "f";
+    }
   }
 
   raw(a: RawArg): void {
@@ -226,11 +228,17 @@ class KeyBuilder {
 
   expr(n: ExprNode): void {
     switch (n.kind) {
-      case "Column":
+      case "Column": {
+        const col = n.column;
+        if (col.table.kind === "Table") {
+          this.s += col.keyFragment;
+          return;
+        }
         this.s += "c";
-        this.fromRef(n.column.table);
-        this.s += `.${n.column.name}`;
+        this.fromRef(col.table);
+        this.s += `.${col.name}`;
         return;
+      }
       case "Bind":
         this.bind(n);
         return;

@@ -341,10 +341,7 @@ export class SqlCompiler extends ExpressionCompiler {
     const columns = n.rows ? insertColumns(n) : [];
     // Rows batch when every cell is a plain value and each SQL-expression default is either
     // supplied by every row or by none (so one row template fits all rows).
-    const batchable =
-      n.rows !== undefined &&
-      n.rows.every((r) => Object.values(r).every((v) => !(v instanceof Expression))) &&
-      columns.every((c) => !c.sqlDefault || c.givenBy === "all" || c.givenBy === "none");
+    const batchable = n.rows !== undefined && n.rowShape!.plain && columns.every((c) => !c.sqlDefault || c.givenBy === "all" || c.givenBy === "none");
     if (!batchable || !n.rows) {
       const compiled = this.finish("insert", this.insertBodyWithCtes(n), result, !!n.returning);
       return { ...compiled, insertColumns: columns };
@@ -531,9 +528,8 @@ function resultColumns(items: readonly SelectItemNode[]): ResultColumn[] {
  * app-side default; in table order.
  */
 export function insertColumns(n: InsertNode): InsertColumnPlan[] {
-  const counts = new Map<string, number>();
+  const counts = n.rowShape?.counts ?? new Map<string, number>();
   const rows = n.rows ?? [];
-  for (const row of rows) for (const k in row) counts.set(k, (counts.get(k) ?? 0) + 1);
   const out: InsertColumnPlan[] = [];
   for (const col of n.table.columnList as readonly Column<string, unknown, boolean>[]) {
     const d = col.spec.default;

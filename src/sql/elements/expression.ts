@@ -276,7 +276,7 @@ function checkString(value: unknown, method: string): string {
 export function toOperandNode(value: unknown, type: SqlType<unknown>, label?: string): ExprNode {
   if (value instanceof Expression) {
     const n = value.node;
-    if (n.kind === "Bind" && n.type === UNTYPED && n.name !== undefined) return { ...n, type, label: n.label ?? label };
+    if (n.kind === "Bind" && n.type === UNTYPED && n.name !== undefined) return bindNode(n.value, type, n.label ?? label, n.name, n.callable);
     return n;
   }
   if (value === undefined) {
@@ -303,7 +303,7 @@ export function literal<V>(value: V, type?: TypeArg<V>): Expression<V> {
 export function bindParam<V = unknown>(name: string, type?: TypeArg<V>): Expression<V> {
   if (typeof name !== "string" || name.length === 0) throw new ArgumentError("bindParam() needs a non-empty name");
   const t = type === undefined ? UNTYPED : toType(type);
-  return new Expression({ kind: "Bind", value: undefined, type: t, name }, t);
+  return new Expression(bindNode(undefined, t, undefined, name), t);
 }
 
 /** SQL `TRUE` */

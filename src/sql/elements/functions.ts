@@ -6,7 +6,7 @@
 import { ArgumentError, describeValue } from "../../util/errors.js";
 import type { SqlType } from "../types/sql-type.js";
 import { UNTYPED } from "../types/sql-type.js";
-import { STAR_NODE, type ExprNode, type FrameBound, type FuncNode, type WindowSpec } from "../nodes/expression-nodes.js";
+import { STAR_NODE, bindNode, type ExprNode, type FrameBound, type FuncNode, type WindowSpec } from "../nodes/expression-nodes.js";
 import { DateTimeType, DateOnlyType } from "../types/temporal-types.js";
 
 import { FLOAT_TYPE, INTEGER_TYPE, TEXT_TYPE } from "./builtin-types.js";
@@ -88,7 +88,7 @@ export function call<T = unknown>(name: string, args: readonly unknown[], type: 
   const firstExpr = args.find((a): a is Expression<unknown> => a instanceof Expression);
   const argType = firstExpr?.type ?? UNTYPED;
   const nodes = args.map((a, i) => toOperandNode(a, argType, `argument ${i + 1} of ${name}()`));
-  return new FunctionExpression({ kind: "Func", name, args: nodes }, type);
+  return new FunctionExpression({ kind: "Func", name, args: nodes, distinct: undefined, filter: undefined }, type);
 }
 
 type Nullable<E, R> = E extends Expression<infer V, any> ? (null extends V ? R | null : R) : R;
@@ -145,7 +145,7 @@ function typeOf(e: unknown): SqlType<any> {
 const known: KnownFunctions = {
   count: (expr) =>
     expr === undefined
-      ? new FunctionExpression({ kind: "Func", name: "count", args: [STAR_NODE] }, INTEGER_TYPE)
+      ? new FunctionExpression({ kind: "Func", name: "count", args: [STAR_NODE], distinct: undefined, filter: undefined }, INTEGER_TYPE)
       : call("count", [expr], INTEGER_TYPE),
   // sum over integers is a bigint in PostgreSQL/MySQL; typing by the argument converts it back.
   sum: (expr) => call("sum", [expr], typeOf(expr)),
@@ -176,7 +176,7 @@ const known: KnownFunctions = {
 
 function intArg(n: number, fn: string): Expression<number> {
   if (!Number.isSafeInteger(n)) throw new ArgumentError(`${fn}(): expected an integer, got ${describeValue(n)}`);
-  return new Expression({ kind: "Bind", value: n, type: INTEGER_TYPE }, INTEGER_TYPE);
+  return new Expression(bindNode(n, INTEGER_TYPE), INTEGER_TYPE);
 }
 
 function windowArgs(expr: unknown, offset: number | undefined, fallback: unknown): unknown[] {

@@ -236,8 +236,12 @@ export type ExprNode =
   | TupleNode
   | StarNode;
 
-export function bindNode(value: unknown, type: SqlType<unknown>, label?: string): BindNode {
-  return { kind: "Bind", value, type, label };
+/**
+ * Makes a bind node. Every bind node has the same properties in the same order (unused ones
+ * undefined), which keeps the compiler's and cache-key builder's property reads monomorphic.
+ */
+export function bindNode(value: unknown, type: SqlType<unknown>, label?: string, name?: string, callable?: boolean): BindNode {
+  return { kind: "Bind", value, type, name, label, callable };
 }
 
 export function keyword(word: KeywordNode["word"]): KeywordNode {

@@ -86,11 +86,23 @@ export interface CteLike extends NamedFrom {
   readonly materialized?: boolean | undefined;
 }
 
-/** Insert values: the rows exactly as the user gave them. Cells may be plain values or expressions. */
+/** What an insert's rows contain, gathered once when values() is called. */
+export interface RowShape {
+  /** Keys with a value (not undefined) in at least one row, with how many rows give one. */
+  readonly counts: ReadonlyMap<string, number>;
+  /** No cell is a SQL expression (the statement can be batched). */
+  readonly plain: boolean;
+}
+
+/**
+ * Insert values: the rows exactly as the user gave them (read at execution; an undefined value
+ * counts as absent). Cells may be plain values or expressions.
+ */
 export interface InsertNode {
   readonly kind: "Insert";
   readonly table: Table<string, any>;
   readonly rows?: ReadonlyArray<Readonly<Record<string, unknown>>> | undefined;
+  readonly rowShape?: RowShape | undefined;
   /** INSERT ... SELECT: target column keys and the query. */
   readonly fromSelect?: { readonly columns: readonly string[]; readonly select: SelectLike } | undefined;
   readonly returning?: readonly SelectItemNode[] | undefined;
@@ -145,3 +157,44 @@ export interface TextStatementNode {
 }
 
 export type StatementNode = SelectLike | DmlNode | TextStatementNode;
+
+/*
+ * Statement bodies are copied with object spread each time a builder method runs. V8 copies an
+ * object fast only when the result has no property the source lacks, so every body is created
+ * with all of its properties (unused ones undefined) by the factories below.
+ */
+
+export function selectNode(items: readonly SelectItemNode[]): SelectNode {
+  return {
+    kind: "Select",
+    items,
+    from: [],
+    where: undefined,
+    groupBy: [],
+    having: undefined,
+    orderBy: [],
+    limit: undefined,
+    offset: undefined,
+    distinct: false,
+    distinctOn: undefined,
+    lock: undefined,
+    ctes: [],
+    correlate: "auto",
+  };
+}
+
+export function compoundNode(op: CompoundNode["op"], selects: readonly SelectLike[]): CompoundNode {
+  return { kind: "Compound", op, selects, orderBy: [], limit: undefined, offset: undefined };
+}
+
+export function insertNode(table: Table<string, any>): InsertNode {
+  return { kind: "Insert", table, rows: undefined, rowShape: undefined, fromSelect: undefined, returning: undefined, onConflict: undefined, dialectClause: undefined, ctes: [] };
+}
+
+export function updateNode(table: NamedFrom): UpdateNode {
+  return { kind: "Update", table, set: [], from: [], where: undefined, returning: undefined, ctes: [] };
+}
+
+export function deleteNode(table: NamedFrom): DeleteNode {
+  return { kind: "Delete", table, using: [], where: undefined, returning: undefined, ctes: [] };
+}

@@ -173,6 +173,13 @@ export class Column<K extends string = string, V = unknown, TOpt extends boolean
     this.proxyOf = proxyOf;
   }
 
+  #keyFragment: string | undefined;
+
+  /** @internal This column's part of statement cache keys (table columns only; others depend on the statement). */
+  get keyFragment(): string {
+    return (this.#keyFragment ??= `cT${this.table.id}.${this.name}`);
+  }
+
   protected override bindLabel(): string {
     return `${this.table.name}.${this.name}`;
   }

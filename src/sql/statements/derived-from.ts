@@ -3,7 +3,7 @@
  * (`select(...).cte("t")`), each exposing typed columns under `.c`.
  */
 import { ArgumentError, describeValue } from "../../util/errors.js";
-import type { CompoundNode, CteLike, SelectItemNode, SelectLike, SelectNode } from "../nodes/from-nodes.js";
+import { compoundNode, type CompoundNode, type CteLike, type SelectItemNode, type SelectLike, type SelectNode } from "../nodes/from-nodes.js";
 import { Column, nextObjectId } from "../schema/column.js";
 import { checkIdentifier } from "../schema/table.js";
 
@@ -118,7 +118,7 @@ export class Cte<C = Record<string, Column<string, unknown, boolean>>> implement
     if (others.length === 0) throw new ArgumentError(`${op.toLowerCase()}() needs a select to add`);
     for (const o of others)
       if (!o || typeof o !== "object" || !("node" in o)) throw new ArgumentError(`${op.toLowerCase()}() takes select statements, got ${describeValue(o)}`);
-    const body: CompoundNode = { kind: "Compound", op, selects: [this.body, ...others.map((o) => o.node)], orderBy: [] };
+    const body: CompoundNode = compoundNode(op, [this.body, ...others.map((o) => o.node)]);
     return new Cte<C>(body, this.name, { recursive: this.recursive, materialized: this.materialized }, this);
   }
   /**

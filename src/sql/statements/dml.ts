@@ -3,8 +3,20 @@
  * statement is built (unknown keys fail at once); they are bound, never rendered into SQL.
  */
 import { ArgumentError, describeValue } from "../../util/errors.js";
-import type { ExprNode } from "../nodes/expression-nodes.js";
-import type { CteLike, DeleteNode, FromItem, InsertNode, NamedFrom, SelectItemNode, SelectLike, UpdateNode } from "../nodes/from-nodes.js";
+import { bindNode, type ExprNode } from "../nodes/expression-nodes.js";
+import {
+  deleteNode,
+  insertNode,
+  updateNode,
+  type CteLike,
+  type DeleteNode,
+  type FromItem,
+  type InsertNode,
+  type NamedFrom,
+  type SelectItemNode,
+  type SelectLike,
+  type UpdateNode,
+} from "../nodes/from-nodes.js";
 import { BOOLEAN_TYPE } from "../elements/builtin-types.js";
 import { Expression, isSubqueryLike, toOperandNode, type SubqueryLike } from "../elements/expression.js";
 import { and, conditionNode, type Condition } from "../elements/conjunctions.js";
@@ -35,17 +47,73 @@ function checkTable(t: unknown, where: string): Table {
   throw new ArgumentError(`${where} takes a table, got ${describeValue(t)}`);
 }
 
+function unknownColumn(table: Table, key: string, where: string): never {
+  throw new ArgumentError(`${where}: table ${table.name} has no column '${key}'; its columns are ${table.columnList.map((c) => c.key).join(", ")}`);
+}
+
+function notARow(row: unknown, where: string): never {
+  throw new ArgumentError(`${where}: each row must be an object of column values, got ${describeValue(row)}`);
+}
+
 /** Validates a row's keys against the table; returns it without undefined entries. */
 function checkRow(table: Table, row: unknown, where: string): Record<string, unknown> {
-  if (typeof row !== "object" || row === null || Array.isArray(row))
-    throw new ArgumentError(`${where}: each row must be an object of column values, got ${describeValue(row)}`);
+  if (typeof row !== "object" || row === null || Array.isArray(row)) notARow(row, where);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (!Object.prototype.hasOwnProperty.call(table.c, key))
-      throw new ArgumentError(`${where}: table ${table.name} has no column '${key}'; its columns are ${table.columnList.map((c) => c.key).join(", ")}`);
+    if (!Object.prototype.hasOwnProperty.call(table.c, key)) unknownColumn(table, key, where);
     if (value !== undefined) out[key] = value;
   }
   return out;
+}
+
+/**
+ * Checks insert rows in one pass without copying them (inserts of many thousands of rows are
+ * common): every key must be a column; gathers which keys occur and whether any cell is SQL.
+ */
+function checkRows(table: Table, rows: readonly unknown[], counts: Map<string, number>): boolean {
+  const columns = table.c as Record<string, unknown>;
+  let plain = true;
+  // Rows nearly always share one shape: a row whose keys match the previous row's (all with
+  // values) is counted in bulk, so per-cell work is a key comparison and a value check.
+  let shape: string[] = [];
+  let sameShape = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Record<string, unknown>;
+    if (typeof row !== "object" || row === null || Array.isArray(row)) notARow(row, `insert into ${table.name}, row ${i + 1}`);
+    let k = 0;
+    let same = true;
+    for (const key in row) {
+      const v = row[key];
+      if (v === undefined || key !== shape[k++]) {
+        same = false;
+        break;
+      }
+      if (plain && typeof v === "object" && v instanceof Expression) plain = false;
+    }
+    if (same && k === shape.length) {
+      sameShape++;
+      continue;
+    }
+    for (const key of shape) counts.set(key, (counts.get(key) ?? 0) + sameShape);
+    sameShape = 0;
+    shape = [];
+    let complete = true;
+    for (const key in row) {
+      const v = row[key];
+      if (v === undefined) {
+        complete = false;
+        continue;
+      }
+      if (!Object.prototype.hasOwnProperty.call(columns, key)) unknownColumn(table, key, `insert into ${table.name}, row ${i + 1}`);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      shape.push(key);
+      if (plain && typeof v === "object" && v instanceof Expression) plain = false;
+    }
+    // A row with undefined values counts on its own; the next row starts a fresh comparison.
+    if (!complete) shape = [];
+  }
+  for (const key of shape) counts.set(key, (counts.get(key) ?? 0) + sameShape);
+  return plain;
 }
 
 function returningItems(items: readonly unknown[]): SelectItemNode[] {
@@ -85,10 +153,12 @@ export class Insert<T extends Table<string, any> = Table, R = never, S = unknown
    */
   values(rows: InsertRow<ColumnsOf<T>> | readonly InsertRow<ColumnsOf<T>>[]): this {
     if (this.node.fromSelect) throw new ArgumentError("an insert has either values() or fromSelect(), not both");
-    const list = Array.isArray(rows) ? rows : [rows];
+    const list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
     if (list.length === 0) throw new ArgumentError(`insert into ${this.node.table.name}: values() got an empty array; skip the insert instead`);
-    const checked = list.map((r, i) => checkRow(this.node.table, r, `insert into ${this.node.table.name}, row ${i + 1}`));
-    return this.derive({ rows: [...(this.node.rows ?? []), ...checked] });
+    const all = this.node.rows ? [...this.node.rows, ...list] : list;
+    const counts = new Map<string, number>();
+    const plain = checkRows(this.node.table, all, counts);
+    return this.derive({ rows: all, rowShape: { counts, plain } });
   }
 
   /**
@@ -109,7 +179,7 @@ export class Insert<T extends Table<string, any> = Table, R = never, S = unknown
       const node: ExprNode =
         d instanceof Expression
           ? d.node
-          : { kind: "Cast", to: col.type, operand: { kind: "Bind", value: d, type: col.type, label: col.toString(), callable: typeof d === "function" } };
+          : { kind: "Cast", to: col.type, operand: bindNode(d, col.type, col.toString(), undefined, typeof d === "function") };
       extraKeys.push(col.key);
       extraItems.push({ expr: node, key: `__default_${col.key}`, type: col.type });
     }
@@ -135,7 +205,7 @@ export class Insert<T extends Table<string, any> = Table, R = never, S = unknown
  * @example insert(users).values({ email: "ada@example.com" }).returning(users.c.id)
  */
 export function insert<T extends Table<string, any>>(table: T): Insert<T> {
-  return new Insert<T>({ kind: "Insert", table: checkTable(table, "insert()"), ctes: [] });
+  return new Insert<T>(insertNode(checkTable(table, "insert()")));
 }
 
 /** An UPDATE statement. */
@@ -194,7 +264,7 @@ function checkFrom(f: unknown): FromItem {
  * @example update(users).set({ name: "Ada" }).where(users.c.id.eq(1))
  */
 export function update<T extends Table<string, any>>(table: T): Update<T> {
-  return new Update<T>({ kind: "Update", table: checkTable(table, "update()"), set: [], from: [], ctes: [] });
+  return new Update<T>(updateNode(checkTable(table, "update()")));
 }
 
 /** A DELETE statement. */
@@ -234,7 +304,7 @@ export class Delete<T extends Table<string, any> = Table, R = never, S = unknown
  * @example deleteFrom(users).where(users.c.id.eq(1))
  */
 export function deleteFrom<T extends Table<string, any>>(table: T): Delete<T> {
-  return new Delete<T>({ kind: "Delete", table: checkTable(table, "deleteFrom()"), using: [], ctes: [] });
+  return new Delete<T>(deleteNode(checkTable(table, "deleteFrom()")));
 }
 
 /** The pseudo-table of proposed values in an upsert (`excluded.col` / `VALUES(col)`). */

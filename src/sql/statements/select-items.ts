@@ -65,7 +65,7 @@ export function naturalKey(node: ExprNode, position: number): string {
 }
 
 function columnItem(col: Column<string, unknown, boolean>): SelectItemNode {
-  return { expr: col.node, key: col.key, type: col.type };
+  return { expr: col.node, key: col.key, type: col.type, label: undefined };
 }
 
 /** Builds items from positional arguments; refuses duplicate keys, which would hide a value. */
@@ -75,7 +75,7 @@ export function itemsFromArgs(args: readonly unknown[], where: string): SelectIt
     if (arg instanceof Expression) {
       const node = arg.node;
       const key = naturalKey(node, items.length);
-      items.push(node.kind === "Label" ? { expr: node.inner, key, type: arg.type, label: node.name } : { expr: node, key, type: arg.type });
+      items.push(node.kind === "Label" ? { expr: node.inner, key, type: arg.type, label: node.name } : { expr: node, key, type: arg.type, label: undefined });
     } else if (isColumnSource(arg)) {
       for (const col of arg.columnList) items.push(columnItem(col));
     } else {

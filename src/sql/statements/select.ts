@@ -3,8 +3,8 @@
  * a built statement can be cached, shared and executed many times).
  */
 import { ArgumentError, describeValue } from "../../util/errors.js";
-import type { ExprNode, BindNode } from "../nodes/expression-nodes.js";
-import type { CompoundNode, CteLike, FromItem, JoinNode, LockSpec, NamedFrom, SelectNode } from "../nodes/from-nodes.js";
+import { bindNode, type ExprNode, type BindNode } from "../nodes/expression-nodes.js";
+import { compoundNode, selectNode, type CompoundNode, type CteLike, type FromItem, type JoinNode, type LockSpec, type NamedFrom, type SelectNode } from "../nodes/from-nodes.js";
 import { namedFromsOf, selectFroms } from "../nodes/node-walk.js";
 import { BOOLEAN_TYPE, INTEGER_TYPE } from "../elements/builtin-types.js";
 import { Expression } from "../elements/expression.js";
@@ -41,10 +41,10 @@ export interface LockOptions {
 function limitNode(n: number | Expression<number, any>, what: string): BindNode | never {
   if (n instanceof Expression) {
     if (n.node.kind !== "Bind") throw new ArgumentError(`${what}() takes a number or bindParam(), not an arbitrary expression`);
-    return { ...n.node, type: INTEGER_TYPE };
+    return bindNode(n.node.value, INTEGER_TYPE, n.node.label, n.node.name, n.node.callable);
   }
   if (!Number.isSafeInteger(n) || n < 0) throw new ArgumentError(`${what}() takes a non-negative integer, got ${describeValue(n)}`);
-  return { kind: "Bind", value: n, type: INTEGER_TYPE, label: what };
+  return bindNode(n, INTEGER_TYPE, what);
 }
 
 function exprNodes(args: readonly unknown[], where: string): ExprNode[] {
@@ -92,7 +92,7 @@ abstract class SelectBase<R, S> implements Executable<R, S>, StatementMemo {
     if (others.length === 0) throw new ArgumentError(`${op.toLowerCase()}() needs at least one other select`);
     for (const o of others)
       if (!(o instanceof SelectBase)) throw new ArgumentError(`${op.toLowerCase()}() takes select statements, got ${describeValue(o)}`);
-    return new CompoundSelect<R, S>({ kind: "Compound", op, selects: [this.node, ...others.map((o) => o.node)], orderBy: [] });
+    return new CompoundSelect<R, S>(compoundNode(op, [this.node, ...others.map((o) => o.node)]));
   }
   /** `UNION` (duplicates removed). */
   union(...others: SelectBase<R, unknown>[]): CompoundSelect<R, S> {
@@ -271,16 +271,7 @@ export function select<O extends Record<string, Expression<any, any>>>(items: O)
 export function select(...args: unknown[]): Select<unknown, unknown> {
   if (args.length === 0) throw new ArgumentError("select() needs at least one column, expression or table");
   const items = isRecordForm(args) ? itemsFromRecord(args[0], "select()") : itemsFromArgs(args, "select()");
-  return new Select({
-    kind: "Select",
-    items,
-    from: [],
-    groupBy: [],
-    orderBy: [],
-    distinct: false,
-    ctes: [],
-    correlate: "auto",
-  });
+  return new Select(selectNode(items));
 }
 
 export { SelectBase };

@@ -42,7 +42,7 @@ export class NumericType extends SqlType<string> {
   ) {
     super();
   }
-  override get cacheKey(): string {
+  protected override computeCacheKey(): string {
     return this.precision === undefined ? "Numeric" : `Numeric(${this.precision},${this.scale ?? 0})`;
   }
   override validate(value: unknown): string {

@@ -44,8 +44,15 @@ export abstract class SqlType<T = unknown> {
   declare readonly __ts: T;
   abstract readonly kind: TypeKind;
 
-  /** A stable description of the type's shape; part of compiled-statement cache keys. */
+  #cacheKey: string | undefined;
+
+  /** A stable description of the type's shape; part of compiled-statement cache keys. Computed once. */
   get cacheKey(): string {
+    return (this.#cacheKey ??= this.computeCacheKey());
+  }
+
+  /** Builds {@link cacheKey}; types with parameters override this. */
+  protected computeCacheKey(): string {
     return this.kind;
   }
 

@@ -14,7 +14,7 @@ export class StringType extends SqlType<string> {
     if (length !== undefined && !(Number.isInteger(length) && length > 0))
       throw new ArgumentError(`String(${length}): the length must be a positive integer`);
   }
-  override get cacheKey(): string {
+  protected override computeCacheKey(): string {
     return this.length === undefined ? "String" : `String(${this.length})`;
   }
   override validate(value: unknown): string {
@@ -78,7 +78,7 @@ export class EnumType<V extends string = string> extends SqlType<V> {
   get maxLength(): number {
     return Math.max(...this.values.map((v) => v.length));
   }
-  override get cacheKey(): string {
+  protected override computeCacheKey(): string {
     return `Enum(${this.name ?? ""}:${this.values.join("\u0001")})`;
   }
   override describe(): string {

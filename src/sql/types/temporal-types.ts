@@ -40,7 +40,7 @@ export class DateTimeType extends SqlType<Date> {
     super();
     this.timezone = options.timezone ?? false;
   }
-  override get cacheKey(): string {
+  protected override computeCacheKey(): string {
     return this.timezone ? "DateTime(tz)" : "DateTime";
   }
   override validate(value: unknown): Date {

@@ -24,7 +24,7 @@ export abstract class TypeDecorator<T, TImpl = unknown> extends SqlType<T> {
   /** Value of the `impl` type → application value. */
   abstract fromDriver(value: TImpl): T;
 
-  override get cacheKey(): string {
+  protected override computeCacheKey(): string {
     return `${this.constructor.name}<${this.impl.cacheKey}>`;
   }
   override validate(value: unknown): unknown {
@@ -61,7 +61,7 @@ export function customType<T, TImpl>(options: CustomTypeOptions<T, TImpl>): Type
     fromDriver(value: TImpl): T {
       return fromDriver(value);
     }
-    override get cacheKey(): string {
+    protected override computeCacheKey(): string {
       return `${name}<${impl.cacheKey}>`;
     }
     override describe(): string {

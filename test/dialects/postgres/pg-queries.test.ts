@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Boolean, column, defaultNamingConvention, Integer, IntegrityError, Jsonb, MetaData, select, sql, String as Str, Table, update, func } from "athanor";
 import { insert } from "athanor/dialects/postgres";
-import { forEachDialect } from "../../support/dialects.js";
+import { forDialect } from "../../support/dialects.js";
 
 const md = new MetaData({ namingConvention: defaultNamingConvention });
 const docs = new Table("docs", md, {
@@ -18,8 +18,7 @@ const counters = new Table("counters", md, {
 });
 const jobs = new Table("jobs", md, { id: column(Integer, { primaryKey: true }), done: column(Boolean, { default: false }) });
 
-forEachDialect((db) => {
-  if (db.name !== "postgresql") return void it.skip("PostgreSQL only", () => undefined);
+forDialect("postgresql", (db) => {
 
   beforeAll(async () => {
     await md.createAll(db.engine);

@@ -17,10 +17,9 @@ import {
   insert,
   index,
 } from "athanor";
-import { forEachDialect } from "../../support/dialects.js";
+import { forDialect } from "../../support/dialects.js";
 
-forEachDialect((db) => {
-  if (db.name !== "postgresql") return void it.skip("PostgreSQL only", () => undefined);
+forDialect("postgresql", (db) => {
 
   async function enumTypes(schema = "public"): Promise<Record<string, string[]>> {
     const r = await db.engine.execute(

@@ -26,7 +26,7 @@ import {
   Uuid,
   insert,
 } from "athanor";
-import { forEachDialect } from "../../support/dialects.js";
+import { forDialect } from "../../support/dialects.js";
 
 const md = new MetaData();
 const values = new Table("pg_values", md, {
@@ -51,8 +51,7 @@ const values = new Table("pg_values", md, {
   blob: column(LargeBinary, { nullable: true }),
 });
 
-forEachDialect((db) => {
-  if (db.name !== "postgresql") return void it.skip("PostgreSQL only", () => undefined);
+forDialect("postgresql", (db) => {
 
   let nextId = 1;
   /** Inserts one row and reads it back through a typed select. */

@@ -205,6 +205,8 @@ class Mysql2Connection implements DriverConnection {
     if (!Array.isArray(result)) {
       const h = result as RawHeader;
       this.#status(h);
+      // affectedRows counts matched rows (mysql2 sets CLIENT_FOUND_ROWS), as on the other databases;
+      // insertId is the first id a multi-row INSERT generated.
       const id = typeof h.insertId === "string" ? BigInt(h.insertId) : h.insertId;
       return { rows: undefined, columns: undefined, rowCount: h.affectedRows, lastInsertId: id === 0 ? undefined : id };
     }
@@ -286,6 +288,10 @@ class Mysql2Connection implements DriverConnection {
 
   inTransaction(): boolean | undefined {
     return this.#dead ? undefined : this.#inTx;
+  }
+
+  isAlive(): boolean {
+    return this.#dead === undefined;
   }
 
   ping(): Promise<void> {
@@ -378,7 +384,7 @@ export class Mysql2Driver implements Driver {
   #connectError(err: RawError): ConnectionError {
     const code = err.code ?? (err.errno === undefined ? undefined : String(err.errno));
     let hint = "check that the server is running and that the URL's host and port are right";
-    if (err.errno === 1045 || code === "ER_ACCESS_DENIED_ERROR") hint = "check the user name and password in the URL";
+    if (err.errno === 1045 || err.errno === 1698 || code?.startsWith("ER_ACCESS_DENIED")) hint = "check the user name and password in the URL";
     else if (err.errno === 1049 || code === "ER_BAD_DB_ERROR") hint = "create the database first (CREATE DATABASE …) or fix its name in the URL";
     else if (err.errno === 1040 || code === "ER_CON_COUNT_ERROR") hint = "the server has too many connections; lower pool.size or raise max_connections";
     else if (code === "ETIMEDOUT") hint = "the server did not answer in time; check the host, port and firewall, or raise connectTimeoutMs";

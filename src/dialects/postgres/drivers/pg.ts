@@ -182,6 +182,10 @@ class PgConnection implements DriverConnection {
     return status !== "I";
   }
 
+  isAlive(): boolean {
+    return this.#dead === undefined;
+  }
+
   async ping(): Promise<void> {
     await this.execute("SELECT 1", [], {});
   }

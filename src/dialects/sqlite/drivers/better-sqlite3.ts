@@ -38,6 +38,8 @@ interface CachedStatement {
   readonly stmt: Statement;
   readonly reader: boolean;
   columns: DriverColumn[] | undefined;
+  /** Current safeIntegers setting: switching it is a native call, so only done on change. */
+  exact: boolean;
 }
 
 class BetterSqliteConnection implements DriverConnection {
@@ -54,7 +56,8 @@ class BetterSqliteConnection implements DriverConnection {
     let c = this.#cache.get(sql);
     if (c === undefined) {
       const stmt = this.#db.prepare(sql);
-      c = { stmt, reader: stmt.reader, columns: undefined };
+      c = { stmt, reader: stmt.reader, columns: undefined, exact: false };
+      if (c.reader) stmt.raw(true);
       this.#cache.set(sql, c);
     }
     return c;
@@ -68,8 +71,11 @@ class BetterSqliteConnection implements DriverConnection {
     const c = this.#prepare(sql);
     const stmt = c.stmt;
     if (c.reader) {
-      stmt.safeIntegers(hints.exactIntegers === true);
-      stmt.raw(true);
+      const exact = hints.exactIntegers === true;
+      if (exact !== c.exact) {
+        stmt.safeIntegers(exact);
+        c.exact = exact;
+      }
       const rows = stmt.all(...(params as unknown[])) as unknown[][];
       return { rows, columns: this.#columns(c), rowCount: rows.length };
     }
@@ -102,6 +108,10 @@ class BetterSqliteConnection implements DriverConnection {
 
   inTransaction(): boolean {
     return this.#db.inTransaction;
+  }
+
+  isAlive(): boolean {
+    return this.#db.open;
   }
 
   async ping(): Promise<void> {
