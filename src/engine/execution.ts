@@ -53,7 +53,7 @@ function converterFor(dialect: Dialect, slot: ParamSlot, position: number): Slot
   const transform = slot.transform;
   if (transform) return (v) => (v === null ? null : transform(v));
   const bind = dialect.bindProcessor(type);
-  return (v) => {
+  const general: SlotConverter = (v) => {
     if (v === null) return null;
     if (v === undefined) throw new ArgumentError(`${label} is undefined; use null for SQL NULL`);
     try {
@@ -65,6 +65,21 @@ function converterFor(dialect: Dialect, slot: ParamSlot, position: number): Slot
       throw err;
     }
   };
+  if (bind !== undefined) return general;
+  // The commonest cells (integers, strings, floats the driver takes as they are) skip the
+  // general path when the value is already right; anything else gets the full checks above.
+  switch (type.kind) {
+    case "Integer":
+    case "SmallInteger":
+      return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? v : general(v));
+    case "String":
+    case "Text":
+      return (v) => (typeof v === "string" ? v : general(v));
+    case "Float":
+      return (v) => (typeof v === "number" && Number.isFinite(v) ? v : general(v));
+    default:
+      return general;
+  }
 }
 
 /** Prepares a compiled statement for a dialect. */

@@ -146,11 +146,15 @@ class Mysql2Connection implements DriverConnection {
     return this.#raw.threadId;
   }
 
-  /** Converts a processed value to what mysql2 sends: integers as BIGINT, decimals as DECIMAL. */
+  /**
+   * Converts a processed value to what mysql2 sends. Numbers go as they are (safe integers are
+   * exact as doubles, and typing each one costs mysql2 an encoder per value); bigints as BIGINT and
+   * decimals as DECIMAL, so comparisons with BIGINT/DECIMAL columns stay exact beyond 2^53.
+   */
   #wire(v: unknown): unknown {
     switch (typeof v) {
       case "number":
-        return Number.isSafeInteger(v) && !Object.is(v, -0) ? this.#lib.TypedParameter.LONGLONG(BigInt(v)) : v;
+        return v;
       case "bigint":
         // Out of range: sent as text, so the server reports the overflow.
         return v >= INT64_MIN && v <= INT64_MAX ? this.#lib.TypedParameter.LONGLONG(v) : v.toString();
