@@ -72,6 +72,23 @@ describe("update and delete", () => {
     expect(compile(q)).toEqual({ sql: 'UPDATE "posts" SET "title" = ?, "score" = "posts"."score" + ? WHERE "posts"."id" = ?', params: ["new", 1, 3] });
   });
 
+  it("applies onUpdate defaults to columns the statement does not set", async () => {
+    const { MetaData, Table, column, Integer, DateTime, String: Str, func } = await import("athanor");
+    const md = new MetaData();
+    const docs = new Table("docs", md, {
+      id: column(Integer, { primaryKey: true }),
+      title: column(Str(20)),
+      version: column(Integer, { default: 1, onUpdate: 7 }),
+      touchedAt: column(DateTime, { name: "touched_at", nullable: true, onUpdate: () => new Date() }),
+      touchedBy: column(Str(20), { name: "touched_by", nullable: true, onUpdate: func.upper(sql<string>`${"app"}`) }),
+    });
+    const r = compile(update(docs).set({ title: "x" }).where(docs.c.id.eq(1)));
+    expect(r.sql).toBe('UPDATE "docs" SET "title" = ?, "version" = ?, "touched_at" = ?, "touched_by" = upper(?) WHERE "docs"."id" = ?');
+    expect(r.params.slice(0, 2)).toEqual(["x", 7]);
+    expect(typeof r.params[2]).toBe("function");
+    expect(compile(update(docs).set({ title: "x", version: 3, touchedAt: null })).sql).toBe('UPDATE "docs" SET "title" = ?, "version" = ?, "touched_at" = NULL, "touched_by" = upper(?)');
+  });
+
   it("update with a correlated subquery and returning", () => {
     const q = update(users)
       .set({ name: select(posts.c.title).where(posts.c.authorId.eq(users.c.id)).limit(1).scalarSubquery() })

@@ -1,6 +1,6 @@
 /** Query features on real databases: joins, subqueries, CTEs, windows, set operations, DML with RETURNING. */
 import { beforeAll, expect, it } from "vitest";
-import { bindParam, caseWhen, deleteFrom, exists, func, insert, Integer, literal, select, sql, update, CompileError } from "athanor";
+import { bindParam, caseWhen, column, CompileError, DateTime, deleteFrom, exists, func, insert, Integer, literal, MetaData, select, sql, String, Table, update } from "athanor";
 import { forEachDialect } from "../support/dialects.js";
 import { blogSchema } from "../support/schema.js";
 
@@ -185,6 +185,27 @@ forEachDialect((db) => {
       await conn.execute(insert(users).values({ email: "r2@x.io" }));
     }
     await conn.execute(deleteFrom(users).where(users.c.email.in(["r1@x.io", "r2@x.io"])));
+  });
+
+  it("applies onUpdate defaults, calling functions at each execution", async () => {
+    const md = new MetaData();
+    const docs = new Table("q_docs", md, {
+      id: column(Integer, { primaryKey: true }),
+      title: column(String(20)),
+      touchedAt: column(DateTime, { nullable: true, onUpdate: () => new Date() }),
+    });
+    await using conn = await db.engine.connect();
+    await md.createAll(conn);
+    await conn.execute(insert(docs).values({ id: 1, title: "a" }));
+    expect(await conn.scalar(select(docs.c.touchedAt))).toBeNull();
+    const rename = update(docs).set({ title: "b" }).where(docs.c.id.eq(1));
+    await conn.execute(rename);
+    const first = (await conn.scalar(select(docs.c.touchedAt)))!;
+    expect(Math.abs(first.getTime() - Date.now())).toBeLessThan(60_000);
+    await new Promise((r) => setTimeout(r, 15));
+    await conn.execute(rename);
+    expect((await conn.scalar(select(docs.c.touchedAt)))!.getTime()).toBeGreaterThan(first.getTime());
+    await md.dropAll(conn);
   });
 
   it("INSERT … SELECT", async () => {

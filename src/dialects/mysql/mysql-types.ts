@@ -10,7 +10,7 @@ import type { EnumType, StringType } from "../../sql/types/string-types.js";
 import type { JsonType } from "../../sql/types/misc-types.js";
 import type { TypeDecorator } from "../../sql/types/type-decorator.js";
 import { formatUtcTimestamp, normalizeTime, parseTimestamp } from "../../sql/types/temporal-types.js";
-import { expandExponent, formatDecimal } from "../../sql/types/value-formats.js";
+import { expandExponent, booleanToInt01, dateToUtcText, decimalResult } from "../../sql/types/value-formats.js";
 import type { IdentifierPreparer } from "../../sql/compiler/identifier-preparer.js";
 import { TypeCompiler, type TypeContext } from "../../sql/compiler/type-compiler.js";
 import type { BindProcessor, DriverColumn, ResultProcessor } from "../../engine/dialect.js";
@@ -123,17 +123,15 @@ export class MySqlTypeCompiler extends TypeCompiler {
   }
 }
 
-const toInt01: BindProcessor = (v) => (v ? 1 : 0);
-const toTimestamp: BindProcessor = (v) => formatUtcTimestamp(v as Date);
 const toDecimal: BindProcessor = (v) => new DecimalParam(/e/i.test(v as string) ? expandExponent(v as string) : (v as string));
 
 /** Bind processing of a built-in type, or undefined when values go to mysql2 as they are. */
 export function mysqlBind(type: SqlType<unknown>): BindProcessor | undefined {
   switch (type.kind) {
     case "Boolean":
-      return toInt01;
+      return booleanToInt01;
     case "DateTime":
-      return toTimestamp;
+      return dateToUtcText;
     case "Numeric":
       return toDecimal;
     case "Json":
@@ -176,10 +174,8 @@ export function mysqlResult(type: SqlType<unknown>): ResultProcessor | undefined
       return toBigInt;
     case "Boolean":
       return toBoolean;
-    case "Numeric": {
-      const scale = (type as unknown as NumericType).scale;
-      return (v) => (typeof v === "string" ? v : formatDecimal(v as number | bigint, scale));
-    }
+    case "Numeric":
+      return decimalResult((type as unknown as NumericType).scale);
     case "DateTime":
       return toDate;
     case "Time":

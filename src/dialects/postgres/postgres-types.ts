@@ -11,7 +11,7 @@ import type { DateTimeType } from "../../sql/types/temporal-types.js";
 import type { JsonType } from "../../sql/types/misc-types.js";
 import type { TypeDecorator } from "../../sql/types/type-decorator.js";
 import { formatUtcTimestamp, normalizeTime, parseTimestamp } from "../../sql/types/temporal-types.js";
-import { formatDecimal } from "../../sql/types/value-formats.js";
+import { decimalResult } from "../../sql/types/value-formats.js";
 import { TypeCompiler, type TypeContext } from "../../sql/compiler/type-compiler.js";
 import type { BindProcessor, DriverColumn, ResultProcessor } from "../../engine/dialect.js";
 
@@ -174,10 +174,8 @@ export function pgResult(type: SqlType<unknown>): ResultProcessor | undefined {
       return floatResult;
     case "Boolean":
       return booleanResult;
-    case "Numeric": {
-      const scale = (type as unknown as NumericType).scale;
-      return (v) => (typeof v === "string" ? v : formatDecimal(v as number | bigint, scale));
-    }
+    case "Numeric":
+      return decimalResult((type as unknown as NumericType).scale);
     case "DateTime":
       return timestampResult;
     case "Time":

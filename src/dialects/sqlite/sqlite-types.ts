@@ -8,7 +8,7 @@ import type { SqlType } from "../../sql/types/sql-type.js";
 import type { NumericType } from "../../sql/types/numeric-types.js";
 import type { JsonType } from "../../sql/types/misc-types.js";
 import { formatUtcTimestamp, parseTimestamp } from "../../sql/types/temporal-types.js";
-import { fitsInt64, formatDecimal, isIntegral, significantDigits } from "../../sql/types/value-formats.js";
+import { fitsInt64, isIntegral, significantDigits, booleanToInt01, dateToUtcText, decimalResult } from "../../sql/types/value-formats.js";
 import { TypeCompiler } from "../../sql/compiler/type-compiler.js";
 import type { BindProcessor, ExecuteHints, ResultProcessor } from "../../engine/dialect.js";
 
@@ -21,8 +21,6 @@ export class SqliteTypeCompiler extends TypeCompiler {
   }
 }
 
-const toInt01: BindProcessor = (v) => (v ? 1 : 0);
-const toTimestamp: BindProcessor = (v) => formatUtcTimestamp(v as Date);
 
 /** Decimals go in as text; SQLite keeps integers exactly and other values as doubles (15 digits). */
 function numericBind(type: NumericType): BindProcessor {
@@ -40,9 +38,9 @@ function numericBind(type: NumericType): BindProcessor {
 export function sqliteBind(type: SqlType<unknown>): BindProcessor | undefined {
   switch (type.kind) {
     case "Boolean":
-      return toInt01;
+      return booleanToInt01;
     case "DateTime":
-      return toTimestamp;
+      return dateToUtcText;
     case "Numeric":
       return numericBind(type as unknown as NumericType);
     case "Json":
@@ -67,10 +65,8 @@ export function sqliteResult(type: SqlType<unknown>, hints: ExecuteHints): Resul
       return (v) => (typeof v === "bigint" ? v : BigInt(v as number));
     case "Boolean":
       return (v) => (typeof v === "string" ? v === "1" || v.toLowerCase() === "true" : Number(v) !== 0);
-    case "Numeric": {
-      const scale = (type as unknown as NumericType).scale;
-      return (v) => (typeof v === "string" ? v : formatDecimal(v as number | bigint, scale));
-    }
+    case "Numeric":
+      return decimalResult((type as unknown as NumericType).scale);
     case "DateTime":
       return (v) => parseTimestamp(String(v));
     case "Json":

@@ -231,6 +231,13 @@ export class Update<T extends Table<string, any> = Table, R = never, S = unknown
       const col = table.column(key);
       assigned.set(col, toOperandNode(value, col.type, col.toString()));
     }
+    // Columns with an onUpdate default that no set() call assigns get it: functions are called
+    // at each execution, SQL expressions are rendered.
+    for (const col of table.columnList) {
+      const d = col.spec.onUpdate;
+      if (d === undefined || assigned.has(col)) continue;
+      assigned.set(col, d instanceof Expression ? d.node : bindNode(d, col.type, col.toString(), undefined, typeof d === "function"));
+    }
     return this.#with({ set: [...assigned.entries()] });
   }
 

@@ -1,7 +1,8 @@
 /**
  * Dialect-neutral value conversions shared by the dialects' type processors: decimal strings,
- * exactness checks, binary literals.
+ * exactness checks, and the few conversions several databases need alike.
  */
+import { formatUtcTimestamp } from "./temporal-types.js";
 
 /** Formats a number as a plain decimal string (no exponent), padded to `scale` fraction digits. */
 export function formatDecimal(value: number | bigint, scale: number | undefined): string {
@@ -59,4 +60,15 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function fitsInt64(text: string): boolean {
   const v = BigInt(text.replace(/\.0*$/, ""));
   return v >= INT64_MIN && v <= INT64_MAX;
+}
+
+/** Booleans for databases that store them as 0/1 integers. */
+export const booleanToInt01 = (v: unknown): number => (v ? 1 : 0);
+
+/** Dates for databases that store naive timestamps as UTC text (`YYYY-MM-DD HH:MM:SS.mmm`). */
+export const dateToUtcText = (v: unknown): string => formatUtcTimestamp(v as Date);
+
+/** Reads a NUMERIC value: text stays as it is; numbers (and bigints) are spelt exactly at `scale`. */
+export function decimalResult(scale: number | undefined): (v: unknown) => string {
+  return (v) => (typeof v === "string" ? v : formatDecimal(v as number | bigint, scale));
 }
