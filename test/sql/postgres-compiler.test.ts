@@ -46,7 +46,7 @@ function compile(stmt: Executable<any, any> | ReturnType<typeof sql>): { sql: st
   const compiled = pg().createCompiler(key.binds).compile(node);
   if (compiled.insert) {
     // Batched inserts are assembled per batch; one row is enough to read the SQL.
-    const plan = { plan: compiled.insert, head: [], row: [], tail: [], cellKeys: [], rowsPerBatch: 1, sqlByRows: new Map<number, string>() };
+    const plan = { plan: compiled.insert, head: [], row: [], tail: [], cellKeys: [], cellPass: new Uint8Array(), rowsPerBatch: 1, sqlByRows: new Map<number, string>() };
     return { sql: batchSql(plan, 1, true), params: [] };
   }
   const params = compiled.slots.map((s) => {

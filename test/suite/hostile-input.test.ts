@@ -18,6 +18,7 @@ import {
   Table,
   update,
   type Connection,
+  type Expression,
 } from "athanor";
 import { forEachDialect } from "../support/dialects.js";
 
@@ -93,6 +94,18 @@ forEachDialect((db) => {
     expect((await conn.execute(select(users.c.doc.getText("nested", "a'b")).where(users.c.id.eq(1)))).scalar()).toBe(INJECTIONS[0]);
     expect((await conn.execute(select(users.c.doc.getText("nested", "c;d", 0)).where(users.c.id.eq(1)))).scalar()).toBe(INJECTIONS[1]!);
     expect(await rowCount(conn)).toBe(2);
+  });
+
+  it("JSON paths read nested keys and array indexes, negative ones from the end (or refuse them)", async () => {
+    await using conn = await db.engine.connect();
+    await conn.execute(update(users).set({ doc: { tags: ["a", "b", "c"], n: { m: 5 } } }).where(users.c.id.eq(2)));
+    const q = (e: Expression<unknown, any>) => conn.execute(select(e).where(users.c.id.eq(2))).then((r) => r.scalar());
+    expect(await q(users.c.doc.getText("tags", 1))).toBe("b");
+    expect(await q(users.c.doc.getText("n", "m"))).toBe("5");
+    expect(await q(users.c.doc.get("n"))).toEqual({ m: 5 });
+    const last = await q(users.c.doc.getText("tags", -1)).catch((e: unknown) => e);
+    if (last instanceof Error) expect(last).toBeInstanceOf(ArgumentError);
+    else expect(last).toBe("c");
   });
 
   it('JSON path keys with double quotes are either looked up as data or refused', async () => {

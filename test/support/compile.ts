@@ -23,7 +23,7 @@ export function compile(stmt: Statement, name: CompileDialect = "sqlite"): { sql
   const compiled = d.createCompiler(key.binds).compile(node);
   if (compiled.insert) {
     const rows = (node as unknown as { rows: Record<string, unknown>[] }).rows;
-    const ins = { plan: compiled.insert, head: [], row: [], tail: [], cellKeys: [], rowsPerBatch: rows.length, sqlByRows: new Map<number, string>() };
+    const ins = { plan: compiled.insert, head: [], row: [], tail: [], cellKeys: [], cellPass: new Uint8Array(), rowsPerBatch: rows.length, sqlByRows: new Map<number, string>() };
     const sql = batchSql(ins, rows.length, d.paramStyle === "numeric");
     const params: unknown[] = compiled.insert.head.slots.map((s) => key.binds[s.index]!.value);
     rows.forEach((row, r) => compiled.insert!.row.slots.forEach((s) => params.push(cellValue(compiled.insert!.columns, s, row, r))));

@@ -8,7 +8,8 @@ import { ArgumentError } from "../../util/errors.js";
 export function jsonPathString(keys: readonly (string | number)[], dialect: string): string {
   let path = "$";
   for (const k of keys) {
-    if (typeof k === "number") path += `[${k}]`;
+    // Negative indexes count from the end, which SQLite spells [#-1].
+    if (typeof k === "number") path += k < 0 ? `[#${k}]` : `[${k}]`;
     else {
       if (/["\\\u0000-\u001f]/.test(k))
         throw new ArgumentError(`JSON path key ${JSON.stringify(k)} contains a quote, backslash or control character, which ${dialect} JSON paths cannot quote`);
