@@ -33,11 +33,8 @@ import {
 } from "athanor";
 import { insert, MySqlDialect } from "athanor/dialects/mysql";
 import { insert as sqliteInsert } from "athanor/dialects/sqlite";
-import { statementKey } from "../../src/sql/compiler/cache-key.js";
-import { statementNode } from "../../src/engine/connection.js";
 import { parseUrl } from "../../src/engine/url.js";
-import { batchSql, makePlan } from "../../src/engine/execution.js";
-import { compile as compileFor } from "../support/compile.js";
+import { compile as compileFor, ddl as ddlFor } from "../support/compile.js";
 
 type Flavor = "mysql" | "mariadb";
 
@@ -47,22 +44,11 @@ function dialect(flavor: Flavor = "mysql"): MySqlDialect {
 
 /** SQL text and the value behind each placeholder (JSON paths after their transform). */
 function compile(stmt: Executable<any, any> | ReturnType<typeof sql>, flavor: Flavor = "mysql"): { sql: string; params: unknown[] } {
-  const node = statementNode(stmt);
-  const key = statementKey(node);
-  const d = dialect(flavor);
-  const compiled = d.createCompiler(key.binds).compile(node);
-  if (compiled.insert) return { sql: batchSql(makePlan(d, compiled).insert!, 2, false), params: [] };
-  const params = compiled.slots.map((s) => {
-    if (s.name !== undefined) return `:${s.name}`;
-    const v = key.binds[s.index]!.value;
-    return s.transform ? s.transform(v) : v;
-  });
-  return { sql: compiled.sql, params };
+  return compileFor(stmt, dialect(flavor));
 }
 
 function ddl(table: Table<string, any>, flavor: Flavor = "mysql"): string[] {
-  const c = dialect(flavor).createDdlCompiler();
-  return [...c.createTable(table), ...table.indexes.map((ix) => c.createIndex(ix))];
+  return ddlFor([table], dialect(flavor));
 }
 
 function tables() {
@@ -196,10 +182,10 @@ describe("MySQL INSERT, UPDATE, DELETE", () => {
     const ins = insert(users).values({ email: "a@x", name: "Ada" });
     const upsert = ins.onDuplicateKeyUpdate({ set: { name: ins.inserted.name, visits: users.c.visits.add(1) } });
     expect(compile(upsert).sql).toBe(
-      "INSERT INTO `users` (`email`, `name`, `visits`) VALUES (?, ?, ?), (?, ?, ?) AS `new` ON DUPLICATE KEY UPDATE `name` = `new`.`name`, `visits` = `users`.`visits` + ?",
+      "INSERT INTO `users` (`email`, `name`, `visits`) VALUES (?, ?, ?) AS `new` ON DUPLICATE KEY UPDATE `name` = `new`.`name`, `visits` = `users`.`visits` + ?",
     );
     expect(compile(upsert, "mariadb").sql).toBe(
-      "INSERT INTO `users` (`email`, `name`, `visits`) VALUES (?, ?, ?), (?, ?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`), `visits` = `users`.`visits` + ?",
+      "INSERT INTO `users` (`email`, `name`, `visits`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`), `visits` = `users`.`visits` + ?",
     );
     expect(compile(upsert.returning(users.c.id), "mariadb").sql).toMatch(/ON DUPLICATE KEY UPDATE .* RETURNING `users`\.`id`$/);
   });

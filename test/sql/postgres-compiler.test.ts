@@ -30,10 +30,8 @@ import {
   type Executable,
 } from "athanor";
 import { insert, PostgresDialect } from "athanor/dialects/postgres";
-import { statementKey } from "../../src/sql/compiler/cache-key.js";
-import { statementNode } from "../../src/engine/connection.js";
 import { parseUrl } from "../../src/engine/url.js";
-import { batchSql } from "../../src/engine/execution.js";
+import { compile as compileFor, ddl as ddlFor } from "../support/compile.js";
 
 function pg(): PostgresDialect {
   return new PostgresDialect(parseUrl("postgresql://x/y"));
@@ -41,25 +39,11 @@ function pg(): PostgresDialect {
 
 /** SQL text and the raw value behind each placeholder. */
 function compile(stmt: Executable<any, any> | ReturnType<typeof sql>): { sql: string; params: unknown[] } {
-  const node = statementNode(stmt);
-  const key = statementKey(node);
-  const compiled = pg().createCompiler(key.binds).compile(node);
-  if (compiled.insert) {
-    // Batched inserts are assembled per batch; one row is enough to read the SQL.
-    const plan = { plan: compiled.insert, head: [], row: [], tail: [], cellKeys: [], cellPass: new Uint8Array(), rowsPerBatch: 1, sqlByRows: new Map<number, string>() };
-    return { sql: batchSql(plan, 1, true), params: [] };
-  }
-  const params = compiled.slots.map((s) => {
-    if (s.name !== undefined) return `:${s.name}`;
-    const v = key.binds[s.index]!.value;
-    return s.element !== undefined ? (v as unknown[])[s.element] : v;
-  });
-  return { sql: compiled.sql, params };
+  return compileFor(stmt, pg());
 }
 
 function ddl(table: Table<string, any>): string[] {
-  const c = pg().createDdlCompiler();
-  return [...c.preCreate(table), ...c.createTable(table), ...table.indexes.map((ix) => c.createIndex(ix))];
+  return ddlFor([table], pg());
 }
 
 const md = new MetaData({ namingConvention: defaultNamingConvention });

@@ -15,11 +15,11 @@ export function dialect(name: CompileDialect): Dialect {
   return dialectFor(parseUrl(URLS[name]));
 }
 
-/** SQL text and parameter values (before type processing) of a statement. */
-export function compile(stmt: Statement, name: CompileDialect = "sqlite"): { sql: string; params: unknown[] } {
+/** SQL text and parameter values (before type processing) of a statement, for a dialect name or instance. */
+export function compile(stmt: Statement, target: CompileDialect | Dialect = "sqlite"): { sql: string; params: unknown[] } {
   const node = statementNode(stmt);
   const key = statementKey(node);
-  const d = dialect(name);
+  const d = typeof target === "string" ? dialect(target) : target;
   const compiled = d.createCompiler(key.binds).compile(node);
   if (compiled.insert) {
     const rows = (node as unknown as { rows: Record<string, unknown>[] }).rows;
@@ -41,8 +41,8 @@ export function compile(stmt: Statement, name: CompileDialect = "sqlite"): { sql
 }
 
 /** DDL statements createAll would run for these tables (no database). */
-export function ddl(tables: readonly Table[], name: CompileDialect = "sqlite"): string[] {
-  const c = dialect(name).createDdlCompiler();
+export function ddl(tables: readonly Table[], target: CompileDialect | Dialect = "sqlite"): string[] {
+  const c = (typeof target === "string" ? dialect(target) : target).createDdlCompiler();
   const out: string[] = [];
   for (const t of tables) {
     out.push(...c.preCreate(t), ...c.createTable(t));
