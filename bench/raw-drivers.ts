@@ -65,7 +65,9 @@ export async function openRaw(target: BenchTarget, table: string, insertTable: s
           const end = Math.min(rows.length, i + batch);
           let stmt = inserts.get(end - i);
           if (!stmt) {
-            stmt = db.prepare(`INSERT INTO "${insertTable}" (id, name, email) VALUES ${placeholders(end - i, 3, false)}`) as { run(...a: unknown[]): unknown };
+            stmt = db.prepare(`INSERT INTO "${insertTable}" (id, name, email) VALUES ${placeholders(end - i, 3, false)}`) as {
+              run(...a: unknown[]): unknown;
+            };
             inserts.set(end - i, stmt);
           }
           stmt.run(...params(rows, i, end));
@@ -100,7 +102,10 @@ export async function openRaw(target: BenchTarget, table: string, insertTable: s
       await c.query("BEGIN");
       for (let i = 0; i < rows.length; i += batch) {
         const end = Math.min(rows.length, i + batch);
-        await c.execute(`INSERT INTO \`${insertTable}\` (id, name, email) VALUES ${placeholders(end - i, 3, false)}`, params(rows, i, end) as never);
+        await c.execute(
+          `INSERT INTO \`${insertTable}\` (id, name, email) VALUES ${placeholders(end - i, 3, false)}`,
+          params(rows, i, end) as never,
+        );
       }
       await c.query("COMMIT");
     },

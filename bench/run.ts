@@ -34,16 +34,30 @@ interface Row {
 
 async function benchDialect(target: BenchTarget): Promise<Row[]> {
   const md = new MetaData();
-  const users = new Table("bench_users", md, { id: column(Integer, { primaryKey: true }), name: column(String(50)), email: column(String(100)) });
-  const sink = new Table("bench_sink", md, { id: column(Integer, { primaryKey: true }), name: column(String(50)), email: column(String(100)) });
+  const users = new Table("bench_users", md, {
+    id: column(Integer, { primaryKey: true }),
+    name: column(String(50)),
+    email: column(String(100)),
+  });
+  const sink = new Table("bench_sink", md, {
+    id: column(Integer, { primaryKey: true }),
+    name: column(String(50)),
+    email: column(String(100)),
+  });
   const engine = createEngine(target.url);
   await md.createAll(engine);
-  await engine.execute(insert(users).values(Array.from({ length: SELECTS }, (_, i) => ({ id: i + 1, name: `user ${i + 1}`, email: `u${i + 1}@example.com` }))));
+  await engine.execute(
+    insert(users).values(Array.from({ length: SELECTS }, (_, i) => ({ id: i + 1, name: `user ${i + 1}`, email: `u${i + 1}@example.com` }))),
+  );
   const raw = await openRaw(target, "bench_users", "bench_sink");
   const conn = await engine.connect();
   const prebuilt = select(users.c.id, users.c.name, users.c.email).where(users.c.id.eq(bindParam("id")));
   // The same objects for both sides, built before timing: the work measured is sending them.
-  const sinkRows: BenchRow[] = Array.from({ length: INSERT_ROWS }, (_, i) => ({ id: i + 1, name: `name ${i}`, email: `e${i}@example.com` }));
+  const sinkRows: BenchRow[] = Array.from({ length: INSERT_ROWS }, (_, i) => ({
+    id: i + 1,
+    name: `name ${i}`,
+    email: `e${i}@example.com`,
+  }));
 
   const tasks: Array<{ task: string; raw: () => Promise<void>; athanor: () => Promise<void>; reset?: () => Promise<void> }> = [
     {
@@ -61,7 +75,8 @@ async function benchDialect(target: BenchTarget): Promise<Row[]> {
         for (let i = 1; i <= SELECTS; i++) await raw.selectById(i);
       },
       athanor: async () => {
-        for (let i = 1; i <= SELECTS; i++) (await conn.execute(select(users.c.id, users.c.name, users.c.email).where(users.c.id.eq(i)))).one();
+        for (let i = 1; i <= SELECTS; i++)
+          (await conn.execute(select(users.c.id, users.c.name, users.c.email).where(users.c.id.eq(i)))).one();
       },
     },
     {
@@ -92,7 +107,9 @@ async function benchDialect(target: BenchTarget): Promise<Row[]> {
       await t.reset?.();
     }
     rows.push({ dialect: target.name, task: t.task, raw: median(rawTimes), athanor: median(athTimes) });
-    console.log(`${target.name.padEnd(10)} ${t.task.padEnd(45)} raw ${median(rawTimes).toFixed(1).padStart(8)} ms  athanor ${median(athTimes).toFixed(1).padStart(8)} ms  ratio ${(median(athTimes) / median(rawTimes)).toFixed(2)}`);
+    console.log(
+      `${target.name.padEnd(10)} ${t.task.padEnd(45)} raw ${median(rawTimes).toFixed(1).padStart(8)} ms  athanor ${median(athTimes).toFixed(1).padStart(8)} ms  ratio ${(median(athTimes) / median(rawTimes)).toFixed(2)}`,
+    );
   }
   await conn.close();
   await raw.close();
@@ -107,7 +124,8 @@ function startupMs(): number[] {
   if (!existsSync(`${root}/dist/index.js`)) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
   const script = `const t0 = performance.now(); const { createEngine } = await import("./dist/index.js"); createEngine("sqlite://:memory:"); createEngine("postgresql://u@localhost/db"); createEngine("mysql://u@localhost/db"); console.log(performance.now() - t0);`;
   const runs: number[] = [];
-  for (let i = 0; i < 7; i++) runs.push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root }).toString().trim()));
+  for (let i = 0; i < 7; i++)
+    runs.push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root }).toString().trim()));
   return runs;
 }
 
@@ -121,6 +139,9 @@ try {
 const start = startupMs();
 
 console.log("\n| dialect | task | raw driver (ms) | athanor (ms) | ratio |\n|---|---|---:|---:|---:|");
-for (const r of results) console.log(`| ${r.dialect} | ${r.task} | ${r.raw.toFixed(1)} | ${r.athanor.toFixed(1)} | ${(r.athanor / r.raw).toFixed(2)}x |`);
-console.log(`\nimport athanor + createEngine (fresh process, built package): median ${median(start).toFixed(1)} ms (runs: ${start.map((x) => x.toFixed(1)).join(", ")})`);
+for (const r of results)
+  console.log(`| ${r.dialect} | ${r.task} | ${r.raw.toFixed(1)} | ${r.athanor.toFixed(1)} | ${(r.athanor / r.raw).toFixed(2)}x |`);
+console.log(
+  `\nimport athanor + createEngine (fresh process, built package): median ${median(start).toFixed(1)} ms (runs: ${start.map((x) => x.toFixed(1)).join(", ")})`,
+);
 console.log(`node ${process.version}, ${ROUNDS} rounds per task, medians`);

@@ -25,7 +25,11 @@ export async function benchTargets(): Promise<BenchTarget[]> {
   const name = `athanor_bench_${Date.now()}`;
   const file = join(tmpdir(), `${name}.db`);
   const out: BenchTarget[] = [
-    { name: "sqlite", url: `sqlite:///${file}`, drop: async () => ["", "-wal", "-shm", "-journal"].forEach((s) => rmSync(file + s, { force: true })) },
+    {
+      name: "sqlite",
+      url: `sqlite:///${file}`,
+      drop: async () => ["", "-wal", "-shm", "-journal"].forEach((s) => rmSync(file + s, { force: true })),
+    },
   ];
   try {
     const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });

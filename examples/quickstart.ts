@@ -60,7 +60,11 @@ await conn.execute(
 
 // Rows are typed from the selection: { name: string | null; posts: number }[]
 const perAuthor = await conn.execute(
-  select(users.c.name, func.count(posts.c.id).as("posts")).from(users).leftJoin(posts).groupBy(users.c.id, users.c.name).orderBy(users.c.id),
+  select(users.c.name, func.count(posts.c.id).as("posts"))
+    .from(users)
+    .leftJoin(posts)
+    .groupBy(users.c.id, users.c.name)
+    .orderBy(users.c.id),
 );
 console.log("posts per author:", perAuthor.rows);
 

@@ -10,7 +10,10 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
-execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json", "--emitDeclarationOnly"], { cwd: root, stdio: "inherit" });
+execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json", "--emitDeclarationOnly"], {
+  cwd: root,
+  stdio: "inherit",
+});
 await build({
   absWorkingDir: root,
   entryPoints: ["src/index.ts", "src/dialects/sqlite/index.ts", "src/dialects/postgres/index.ts", "src/dialects/mysql/index.ts"],

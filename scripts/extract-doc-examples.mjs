@@ -11,7 +11,12 @@ const out = join(root, "test", "docs-examples");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const sources = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const sources = [
+  "README.md",
+  ...readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 let count = 0;
 for (const source of sources) {
   const text = readFileSync(join(root, source), "utf8");

@@ -64,13 +64,26 @@ describe("architecture", () => {
   });
 
   it("runtime imports have no cycles", () => {
-    const graph = new Map<string, string[]>(all.map((f) => [f, imports(f).filter((e) => !e.typeOnly).map((e) => e.to)]));
+    const graph = new Map<string, string[]>(
+      all.map((f) => [
+        f,
+        imports(f)
+          .filter((e) => !e.typeOnly)
+          .map((e) => e.to),
+      ]),
+    );
     const state = new Map<string, number>();
     const cycles: string[] = [];
     const visit = (f: string, path: string[]): void => {
       state.set(f, 1);
       for (const t of graph.get(f) ?? []) {
-        if (state.get(t) === 1) cycles.push([...path, f, t].slice(path.indexOf(t) >= 0 ? path.indexOf(t) : 0).map((p) => relative(SRC, p)).join(" → "));
+        if (state.get(t) === 1)
+          cycles.push(
+            [...path, f, t]
+              .slice(path.indexOf(t) >= 0 ? path.indexOf(t) : 0)
+              .map((p) => relative(SRC, p))
+              .join(" → "),
+          );
         else if (!state.has(t)) visit(t, [...path, f]);
       }
       state.set(f, 2);

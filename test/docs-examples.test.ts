@@ -5,8 +5,14 @@ import { describe, expect, it, vi } from "vitest";
 
 const dir = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const files = [
-  ...readdirSync(dir("../examples/")).filter((f) => f.endsWith(".ts")).map((f) => dir(`../examples/${f}`)),
-  ...(existsSync(dir("./docs-examples/")) ? readdirSync(dir("./docs-examples/")).filter((f) => f.endsWith(".ts")).map((f) => dir(`./docs-examples/${f}`)) : []),
+  ...readdirSync(dir("../examples/"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => dir(`../examples/${f}`)),
+  ...(existsSync(dir("./docs-examples/"))
+    ? readdirSync(dir("./docs-examples/"))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => dir(`./docs-examples/${f}`))
+    : []),
 ];
 
 describe("documentation examples run as written", () => {

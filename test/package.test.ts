@@ -15,7 +15,13 @@ describe("the built package", () => {
   }, 120_000);
 
   it("has declarations and bundles for every export", () => {
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/dialects/sqlite/index.js", "dist/dialects/postgres/index.d.ts", "dist/dialects/mysql/index.js"])
+    for (const f of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/dialects/sqlite/index.js",
+      "dist/dialects/postgres/index.d.ts",
+      "dist/dialects/mysql/index.js",
+    ])
       expect(existsSync(`${root}/${f}`), f).toBe(true);
   });
 

@@ -85,11 +85,14 @@ export class Connection implements SchemaRunner, AsyncDisposable {
   }
 
   #driver(): DriverConnection {
-    if (this.#lost) throw new StateError(`this connection was lost (${this.#lost.message}); get a new one from engine.connect()`, { cause: this.#lost });
+    if (this.#lost)
+      throw new StateError(`this connection was lost (${this.#lost.message}); get a new one from engine.connect()`, { cause: this.#lost });
     const e = this.#entry;
     if (!e) throw new StateError("this connection is closed; get a new one from engine.connect()");
     if (this.#streaming)
-      throw new StateError("this connection is busy streaming a result; finish (or break out of) the for-await loop first, or use another connection");
+      throw new StateError(
+        "this connection is busy streaming a result; finish (or break out of) the for-await loop first, or use another connection",
+      );
     return e.conn;
   }
 
@@ -193,10 +196,21 @@ export class Connection implements SchemaRunner, AsyncDisposable {
       procs = cols.map((c) => this.context.dialect.untypedResultProcessor(c));
     }
     const rows = materialize(res.rows, keys, procs);
-    return new Result(rows, keys, plan.compiled.returnsRows && plan.compiled.kind === "select" ? rows.length : res.rowCount, res.lastInsertId, sql);
+    return new Result(
+      rows,
+      keys,
+      plan.compiled.returnsRows && plan.compiled.kind === "select" ? rows.length : res.rowCount,
+      res.lastInsertId,
+      sql,
+    );
   }
 
-  async #executeInsert(plan: ExecutionPlan, binds: readonly BindNode[], named: Params | undefined, rows: NonNullable<InsertNode["rows"]>): Promise<Result<Record<string, unknown>, unknown>> {
+  async #executeInsert(
+    plan: ExecutionPlan,
+    binds: readonly BindNode[],
+    named: Params | undefined,
+    rows: NonNullable<InsertNode["rows"]>,
+  ): Promise<Result<Record<string, unknown>, unknown>> {
     const ins = plan.insert!;
     const numeric = this.context.dialect.paramStyle === "numeric";
     const runBatch = async (start: number, end: number): Promise<DriverResult & { sql: string }> => {
@@ -240,11 +254,17 @@ export class Connection implements SchemaRunner, AsyncDisposable {
    * Memory stays flat however many rows the query returns. The connection serves nothing else
    * until the loop ends (breaking out of it ends the query).
    */
-  async *stream<T extends Statement>(stmt: T, params?: Params, options: StreamOptions = {}): AsyncGenerator<RowOfStatement<T>, void, undefined> {
+  async *stream<T extends Statement>(
+    stmt: T,
+    params?: Params,
+    options: StreamOptions = {},
+  ): AsyncGenerator<RowOfStatement<T>, void, undefined> {
     const batchSize = options.batchSize ?? 1000;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ArgumentError(`stream(): batchSize must be a positive integer, got ${describeValue(batchSize)}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new ArgumentError(`stream(): batchSize must be a positive integer, got ${describeValue(batchSize)}`);
     const { plan, binds } = this.#prepare(stmt);
-    if (!plan.compiled.returnsRows || plan.insert) throw new ArgumentError("stream() needs a statement that returns rows (a select, or DML with returning())");
+    if (!plan.compiled.returnsRows || plan.insert)
+      throw new ArgumentError("stream() needs a statement that returns rows (a select, or DML with returning())");
     const args = buildParams(plan, binds, params);
     const drv = this.#driver();
     this.#dirty = true;
@@ -278,7 +298,9 @@ export class Connection implements SchemaRunner, AsyncDisposable {
   /** Opens a transaction. Only one may be open; use beginNested() for a savepoint inside it. */
   async begin(): Promise<Transaction> {
     if (this.#tx.length > 0)
-      throw new StateError("a transaction is already open on this connection; use beginNested() for a savepoint inside it, or commit/roll back first");
+      throw new StateError(
+        "a transaction is already open on this connection; use beginNested() for a savepoint inside it, or commit/roll back first",
+      );
     await this.#control(this.context.dialect.beginSql());
     const tx = new Transaction(this, undefined, undefined);
     this.#tx.push(tx);
@@ -387,7 +409,8 @@ export class Connection implements SchemaRunner, AsyncDisposable {
 /** The statement node behind what execute() was given; raw `sql` fragments run as text. */
 export function statementNode(stmt: Statement): StatementNode {
   if (stmt instanceof Expression) {
-    if (stmt.node.kind !== "Raw") throw new ArgumentError("execute() takes a statement or a sql`…` fragment, not an expression; wrap it in select()");
+    if (stmt.node.kind !== "Raw")
+      throw new ArgumentError("execute() takes a statement or a sql`…` fragment, not an expression; wrap it in select()");
     return { kind: "Text", raw: stmt.node };
   }
   const node = (stmt as { node?: StatementNode })?.node;

@@ -49,7 +49,12 @@ export interface DriverConnection {
    */
   execute(sql: string, params: readonly unknown[], hints: ExecuteHints): DriverResult | Promise<DriverResult>;
   /** Streams a query's rows in batches without holding the whole result in memory. */
-  stream(sql: string, params: readonly unknown[], hints: ExecuteHints, batchSize: number): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }>;
+  stream(
+    sql: string,
+    params: readonly unknown[],
+    hints: ExecuteHints,
+    batchSize: number,
+  ): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }>;
   /** Whether a transaction is open, when the driver can tell; undefined when it cannot. */
   inTransaction(): boolean | undefined;
   /** A cheap round trip proving the connection is alive. */

@@ -50,8 +50,11 @@ export class Engine implements SchemaRunner, AsyncDisposable {
   #initialized: Promise<void> | undefined;
 
   constructor(url: string, options: EngineOptions = {}) {
-    for (const k of Object.keys(options)) if (!KNOWN_OPTIONS.has(k)) throw new ConfigurationError(`unknown engine option '${k}'; known options are ${[...KNOWN_OPTIONS].join(", ")}`);
-    for (const k of Object.keys(options.pool ?? {})) if (!KNOWN_POOL.has(k)) throw new ConfigurationError(`unknown pool option '${k}'; known options are ${[...KNOWN_POOL].join(", ")}`);
+    for (const k of Object.keys(options))
+      if (!KNOWN_OPTIONS.has(k))
+        throw new ConfigurationError(`unknown engine option '${k}'; known options are ${[...KNOWN_OPTIONS].join(", ")}`);
+    for (const k of Object.keys(options.pool ?? {}))
+      if (!KNOWN_POOL.has(k)) throw new ConfigurationError(`unknown pool option '${k}'; known options are ${[...KNOWN_POOL].join(", ")}`);
     const parsed = parseUrl(url);
     this.url = parsed.masked;
     this.dialect = dialectFor(parsed);
@@ -96,7 +99,10 @@ export class Engine implements SchemaRunner, AsyncDisposable {
     );
     this.#plans = new BoundedCache(positiveInt(options.compileCacheSize ?? 500, "compileCacheSize"));
     if (options.log) this.on("afterExecute", options.log);
-    if (options.echo) this.on("afterExecute", (e) => console.log(`[athanor] ${e.sql} ${JSON.stringify(e.params, jsonSafe)} (${e.durationMs.toFixed(2)} ms)`));
+    if (options.echo)
+      this.on("afterExecute", (e) =>
+        console.log(`[athanor] ${e.sql} ${JSON.stringify(e.params, jsonSafe)} (${e.durationMs.toFixed(2)} ms)`),
+      );
   }
 
   /** Subscribes to an engine event; returns a function that unsubscribes. */

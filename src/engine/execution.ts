@@ -158,25 +158,40 @@ function rawSlotValue(slot: ParamSlot, binds: readonly BindNode[], named: Readon
 }
 
 /** Parameters for a non-batched statement, in placeholder order. */
-export function buildParams(plan: ExecutionPlan, binds: readonly BindNode[], named: Readonly<Record<string, unknown>> | undefined, rows?: InsertNode["rows"]): unknown[] {
+export function buildParams(
+  plan: ExecutionPlan,
+  binds: readonly BindNode[],
+  named: Readonly<Record<string, unknown>> | undefined,
+  rows?: InsertNode["rows"],
+): unknown[] {
   const slots = plan.compiled.slots;
   const out = new Array<unknown>(slots.length);
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
-    const raw = slot.cell !== undefined ? cellValue(plan.compiled.insertColumns!, slot, rows![slot.row!]!, slot.row!) : rawSlotValue(slot, binds, named);
+    const raw =
+      slot.cell !== undefined
+        ? cellValue(plan.compiled.insertColumns!, slot, rows![slot.row!]!, slot.row!)
+        : rawSlotValue(slot, binds, named);
     out[i] = plan.converters[i]!(raw);
   }
   return out;
 }
 
 /** An insert row's value for one column: the given value, or the column default, or NULL. */
-export function cellValue(columns: readonly InsertColumnPlan[], slot: ParamSlot, row: Readonly<Record<string, unknown>>, rowIndex: number): unknown {
+export function cellValue(
+  columns: readonly InsertColumnPlan[],
+  slot: ParamSlot,
+  row: Readonly<Record<string, unknown>>,
+  rowIndex: number,
+): unknown {
   const col = columns[slot.cell!]!;
   const v = row[col.key];
   if (v !== undefined) return v;
   if (col.default) return col.default.callable ? (col.default.value as () => unknown)() : col.default.value;
   if (col.required)
-    throw new ArgumentError(`insert row ${rowIndex + 1} has no value for ${col.label}, which is NOT NULL and has no default; give it a value`);
+    throw new ArgumentError(
+      `insert row ${rowIndex + 1} has no value for ${col.label}, which is NOT NULL and has no default; give it a value`,
+    );
   return null;
 }
 
@@ -248,7 +263,11 @@ export function driverKeys(columns: readonly DriverColumn[]): string[] {
 }
 
 /** Turns array rows into objects keyed by `keys`, converting each value with its processor. */
-export function materialize(rows: readonly unknown[][], keys: readonly string[], procs: readonly (ResultProcessor | undefined)[]): Record<string, unknown>[] {
+export function materialize(
+  rows: readonly unknown[][],
+  keys: readonly string[],
+  procs: readonly (ResultProcessor | undefined)[],
+): Record<string, unknown>[] {
   const n = keys.length;
   const out = new Array<Record<string, unknown>>(rows.length);
   for (let r = 0; r < rows.length; r++) {
@@ -263,4 +282,3 @@ export function materialize(rows: readonly unknown[][], keys: readonly string[],
   }
   return out;
 }
-

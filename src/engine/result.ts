@@ -38,7 +38,8 @@ export class Result<R = Record<string, unknown>, S = unknown> implements Iterabl
   /** Exactly one row; NoResultError when there is none, MultipleResultsError when there are more. */
   one(): R {
     if (this.rows.length === 1) return this.rows[0]!;
-    if (this.rows.length === 0) throw new NoResultError(`one() expected exactly one row, but the query returned none: ${describeSql(this.sql)}`);
+    if (this.rows.length === 0)
+      throw new NoResultError(`one() expected exactly one row, but the query returned none: ${describeSql(this.sql)}`);
     throw new MultipleResultsError(
       `one() expected exactly one row, but the query returned ${this.rows.length}: ${describeSql(this.sql)}; add a condition, or use first()`,
     );

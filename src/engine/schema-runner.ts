@@ -66,7 +66,9 @@ async function createTables(conn: Connection, op: SchemaOperation): Promise<void
       if (!known.has(target) && !op.tables.includes(target) && op.checkFirst) {
         const there = await existing(conn, [target]);
         if (!there.has(target))
-          throw new CompileError(`table ${t.name} references ${target.name}, which neither exists nor is being created; include it in createAll`);
+          throw new CompileError(
+            `table ${t.name} references ${target.name}, which neither exists nor is being created; include it in createAll`,
+          );
       }
     }
   await inDdlTransaction(conn, async (undo) => {

@@ -38,7 +38,9 @@ export class Transaction implements AsyncDisposable {
 
   #check(action: string): void {
     if (!this.#active)
-      throw new StateError(`cannot ${action}: this ${this.savepoint ? "savepoint" : "transaction"} has already ended (committed, rolled back, or ended with an enclosing transaction)`);
+      throw new StateError(
+        `cannot ${action}: this ${this.savepoint ? "savepoint" : "transaction"} has already ended (committed, rolled back, or ended with an enclosing transaction)`,
+      );
   }
 
   /** Commits the transaction (for a savepoint: releases it, keeping its changes in the enclosing transaction). */

@@ -69,7 +69,9 @@ export function parseUrl(url: string): ParsedUrl {
   const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
   const portText = /^(?:\[[^\]]*\]|[^:]*):(.*)$/.exec(hostPort)?.[1];
   if (portText !== undefined && portText !== "" && !(/^\d+$/.test(portText) && Number(portText) > 0 && Number(portText) <= 65535))
-    throw new ConfigurationError(`database URL ${JSON.stringify(masked)} has an invalid port ${JSON.stringify(portText)}; use a number from 1 to 65535`);
+    throw new ConfigurationError(
+      `database URL ${JSON.stringify(masked)} has an invalid port ${JSON.stringify(portText)}; use a number from 1 to 65535`,
+    );
   let parsed: URL;
   try {
     parsed = new URL(`generic://${rest}`);

@@ -87,10 +87,7 @@ export class IntegrityError extends DatabaseError {
   readonly violation: IntegrityViolation;
   /** The constraint's name when the database reports it. */
   readonly constraint: string | undefined;
-  constructor(
-    message: string,
-    details: DatabaseErrorDetails & { violation: IntegrityViolation; constraint?: string | undefined },
-  ) {
+  constructor(message: string, details: DatabaseErrorDetails & { violation: IntegrityViolation; constraint?: string | undefined }) {
     super(message, details);
     this.violation = details.violation;
     this.constraint = details.constraint;

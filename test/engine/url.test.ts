@@ -15,7 +15,16 @@ describe("database URLs", () => {
 
   it("parses server URLs and decodes credentials", () => {
     const u = parseUrl("postgresql+pg://app%40corp:p%3Ass@db.internal:6543/shop?sslmode=require");
-    expect(u).toMatchObject({ scheme: "postgresql", driver: "pg", username: "app@corp", password: "p:ss", host: "db.internal", port: 6543, database: "shop", query: { sslmode: "require" } });
+    expect(u).toMatchObject({
+      scheme: "postgresql",
+      driver: "pg",
+      username: "app@corp",
+      password: "p:ss",
+      host: "db.internal",
+      port: 6543,
+      database: "shop",
+      query: { sslmode: "require" },
+    });
     expect(parseUrl("mysql://root@[::1]:3306/x").host).toBe("::1");
   });
 
@@ -47,7 +56,9 @@ describe("database URLs", () => {
   });
 
   it("refuses pool sizes an in-memory SQLite database cannot have", () => {
-    expect(() => createEngine("sqlite://:memory:", { pool: { size: 2 } })).toThrow(/in-memory database, which lives inside one connection; pool.size must be 1/);
+    expect(() => createEngine("sqlite://:memory:", { pool: { size: 2 } })).toThrow(
+      /in-memory database, which lives inside one connection; pool.size must be 1/,
+    );
     expect(() => createEngine("sqlite://:memory:", { pool: { size: 0 } })).toThrow(/pool.size must be a positive integer/);
   });
 });
@@ -58,7 +69,10 @@ describe("unreachable servers", () => {
     it(`${url.split(":")[0]} reports a ConnectionError naming the server`, async () => {
       const engine = createEngine(url, { connectTimeoutMs: 2000 });
       try {
-        const err = await engine.execute(select(sql<number>`1`.as("x"))).then(() => undefined, (e: unknown) => e);
+        const err = await engine.execute(select(sql<number>`1`.as("x"))).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(ConnectionError);
         expect((err as Error).message).toMatch(/127\.0\.0\.1:1/);
       } finally {

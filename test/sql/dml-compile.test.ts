@@ -32,9 +32,13 @@ describe("insert", () => {
         { authorId: 6, title: "f" },
       ]),
     );
-    expect(r.sql).toBe('INSERT INTO "posts" ("author_id", "title", "body", "score") VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)');
+    expect(r.sql).toBe(
+      'INSERT INTO "posts" ("author_id", "title", "body", "score") VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)',
+    );
     expect(r.params).toEqual([1, "a", null, 0, 2, "b", null, 3, 3, "c", null, 0, 4, "d", "x", 0, 5, "e", null, 0, 6, "f", null, 0]);
-    expect(() => insert(posts).values([{ authorId: 1, title: "a" }, { authorId: 1, title: "b", nope: 1 } as never])).toThrow(/row 2: table posts has no column 'nope'/);
+    expect(() => insert(posts).values([{ authorId: 1, title: "a" }, { authorId: 1, title: "b", nope: 1 } as never])).toThrow(
+      /row 2: table posts has no column 'nope'/,
+    );
     expect(() => insert(posts).values([{ authorId: 1, title: "a" }, null as never])).toThrow(/row 2: each row must be an object/);
   });
 
@@ -47,7 +51,9 @@ describe("insert", () => {
   it("returning() and insert from select", () => {
     expect(compile(insert(users).values({ email: "a" }).returning(users.c.id)).sql).toMatch(/ RETURNING "users"."id"$/);
     const r = compile(insert(posts).fromSelect(["authorId", "title"], select(users.c.id, users.c.email).where(users.c.active.eq(true))));
-    expect(r.sql).toBe('INSERT INTO "posts" ("author_id", "title", "score") SELECT "users"."id", "users"."email", CAST(? AS INTEGER) FROM "users" WHERE "users"."active" = ?');
+    expect(r.sql).toBe(
+      'INSERT INTO "posts" ("author_id", "title", "score") SELECT "users"."id", "users"."email", CAST(? AS INTEGER) FROM "users" WHERE "users"."active" = ?',
+    );
     expect(r.params).toEqual([0, true]);
   });
 
@@ -61,15 +67,22 @@ describe("insert", () => {
   });
 
   it("refuses unknown columns at once, naming the table's columns", () => {
-    expect(() => insert(users).values({ email: "a", nope: 1 } as never)).toThrow(/table users has no column 'nope'; its columns are id, email, name, active, createdAt/);
+    expect(() => insert(users).values({ email: "a", nope: 1 } as never)).toThrow(
+      /table users has no column 'nope'; its columns are id, email, name, active, createdAt/,
+    );
     expect(() => insert(users).values([])).toThrow(ArgumentError);
   });
 });
 
 describe("update and delete", () => {
   it("sets only the given columns; expressions stay SQL, values are bound", () => {
-    const q = update(posts).set({ title: "new", score: posts.c.score.add(1) }).where(posts.c.id.eq(3));
-    expect(compile(q)).toEqual({ sql: 'UPDATE "posts" SET "title" = ?, "score" = "posts"."score" + ? WHERE "posts"."id" = ?', params: ["new", 1, 3] });
+    const q = update(posts)
+      .set({ title: "new", score: posts.c.score.add(1) })
+      .where(posts.c.id.eq(3));
+    expect(compile(q)).toEqual({
+      sql: 'UPDATE "posts" SET "title" = ?, "score" = "posts"."score" + ? WHERE "posts"."id" = ?',
+      params: ["new", 1, 3],
+    });
   });
 
   it("applies onUpdate defaults to columns the statement does not set", async () => {
@@ -86,7 +99,9 @@ describe("update and delete", () => {
     expect(r.sql).toBe('UPDATE "docs" SET "title" = ?, "version" = ?, "touched_at" = ?, "touched_by" = upper(?) WHERE "docs"."id" = ?');
     expect(r.params.slice(0, 2)).toEqual(["x", 7]);
     expect(typeof r.params[2]).toBe("function");
-    expect(compile(update(docs).set({ title: "x", version: 3, touchedAt: null })).sql).toBe('UPDATE "docs" SET "title" = ?, "version" = ?, "touched_at" = NULL, "touched_by" = upper(?)');
+    expect(compile(update(docs).set({ title: "x", version: 3, touchedAt: null })).sql).toBe(
+      'UPDATE "docs" SET "title" = ?, "version" = ?, "touched_at" = NULL, "touched_by" = upper(?)',
+    );
   });
 
   it("update with a correlated subquery and returning", () => {
@@ -100,7 +115,9 @@ describe("update and delete", () => {
 
   it("update from another table", () => {
     const q = update(posts).set({ score: 0 }).from(users).where(posts.c.authorId.eq(users.c.id), users.c.active.eq(false));
-    expect(compile(q).sql).toBe('UPDATE "posts" SET "score" = ? FROM "users" WHERE "posts"."author_id" = "users"."id" AND "users"."active" = ?');
+    expect(compile(q).sql).toBe(
+      'UPDATE "posts" SET "score" = ? FROM "users" WHERE "posts"."author_id" = "users"."id" AND "users"."active" = ?',
+    );
   });
 
   it("delete with where and returning", () => {

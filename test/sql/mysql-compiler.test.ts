@@ -78,12 +78,18 @@ describe("MySQL expressions", () => {
   });
 
   it("concatenates with concat(), flattening chains (|| is OR on MySQL)", () => {
-    expect(compile(select(users.c.email.concat(" <").concat(users.c.email))).sql).toBe("SELECT concat(`users`.`email`, ?, `users`.`email`) FROM `users`");
+    expect(compile(select(users.c.email.concat(" <").concat(users.c.email))).sql).toBe(
+      "SELECT concat(`users`.`email`, ?, `users`.`email`) FROM `users`",
+    );
   });
 
   it("spells IS [NOT] DISTINCT FROM with the null-safe <=>", () => {
-    expect(compile(select(users.c.id).where(users.c.name.isDistinctFrom("x"))).sql).toBe("SELECT `users`.`id` FROM `users` WHERE NOT (`users`.`name` <=> ?)");
-    expect(compile(select(users.c.id).where(users.c.name.isNotDistinctFrom(null))).sql).toBe("SELECT `users`.`id` FROM `users` WHERE `users`.`name` <=> NULL");
+    expect(compile(select(users.c.id).where(users.c.name.isDistinctFrom("x"))).sql).toBe(
+      "SELECT `users`.`id` FROM `users` WHERE NOT (`users`.`name` <=> ?)",
+    );
+    expect(compile(select(users.c.id).where(users.c.name.isNotDistinctFrom(null))).sql).toBe(
+      "SELECT `users`.`id` FROM `users` WHERE `users`.`name` <=> NULL",
+    );
   });
 
   it("renames length, random and now", () => {
@@ -93,7 +99,9 @@ describe("MySQL expressions", () => {
   });
 
   it("writes LIKE escapes as MySQL string literals", () => {
-    expect(compile(select(users.c.id).where(users.c.email.contains("50%"))).sql).toBe("SELECT `users`.`id` FROM `users` WHERE `users`.`email` LIKE ? ESCAPE '/'");
+    expect(compile(select(users.c.id).where(users.c.email.contains("50%"))).sql).toBe(
+      "SELECT `users`.`id` FROM `users` WHERE `users`.`email` LIKE ? ESCAPE '/'",
+    );
   });
 
   it("binds JSON paths once, as path strings", () => {
@@ -127,7 +135,9 @@ describe("MySQL expressions", () => {
     expect(compile(select(users.c.id).orderBy(users.c.name.asc({ nulls: "last" }))).sql).toBe(
       "SELECT `users`.`id` FROM `users` ORDER BY `users`.`name` IS NULL ASC, `users`.`name` ASC",
     );
-    expect(compile(select(func.count().filter(users.c.visits.gt(1)))).sql).toBe("SELECT count(CASE WHEN `users`.`visits` > ? THEN 1 END) FROM `users`");
+    expect(compile(select(func.count().filter(users.c.visits.gt(1)))).sql).toBe(
+      "SELECT count(CASE WHEN `users`.`visits` > ? THEN 1 END) FROM `users`",
+    );
   });
 });
 
@@ -159,8 +169,12 @@ describe("MySQL SELECT clauses", () => {
   it("parenthesises compound members with their own ORDER BY/LIMIT", () => {
     const a = select(users.c.id).orderBy(users.c.id).limit(1);
     const b = select(posts.c.id);
-    expect(compile(a.unionAll(b)).sql).toBe("(SELECT `users`.`id` FROM `users` ORDER BY `users`.`id` LIMIT ?) UNION ALL SELECT `posts`.`id` FROM `posts`");
-    expect(compile(select(users.c.id).intersect(b), "mariadb").sql).toBe("SELECT `users`.`id` FROM `users` INTERSECT SELECT `posts`.`id` FROM `posts`");
+    expect(compile(a.unionAll(b)).sql).toBe(
+      "(SELECT `users`.`id` FROM `users` ORDER BY `users`.`id` LIMIT ?) UNION ALL SELECT `posts`.`id` FROM `posts`",
+    );
+    expect(compile(select(users.c.id).intersect(b), "mariadb").sql).toBe(
+      "SELECT `users`.`id` FROM `users` INTERSECT SELECT `posts`.`id` FROM `posts`",
+    );
   });
 
   it("refuses what neither server has", () => {
@@ -218,7 +232,9 @@ describe("MySQL INSERT, UPDATE, DELETE", () => {
 
   it("puts WITH before UPDATE on MySQL and refuses it on MariaDB", () => {
     const ids = select(users.c.id).where(users.c.visits.gt(10)).cte("busy");
-    const stmt = update(users).set({ visits: 0 }).where(users.c.id.in(select(ids.c.id).from(ids)));
+    const stmt = update(users)
+      .set({ visits: 0 })
+      .where(users.c.id.in(select(ids.c.id).from(ids)));
     expect(compile(stmt).sql).toMatch(/^WITH `busy` AS \(SELECT .*\) UPDATE `users` SET/);
     expect(() => compile(stmt, "mariadb")).toThrow(/MariaDB 10\.11 cannot put a WITH clause before UPDATE/);
   });
@@ -300,7 +316,9 @@ describe("MySQL DDL", () => {
       index([func.lower(c.email)], { unique: true, name: "ix_people_lower_email" }),
     ]);
     expect(ddl(t)[1]).toBe("CREATE UNIQUE INDEX `ix_people_lower_email` ON `people` ((lower(`email`)))");
-    expect(() => ddl(t, "mariadb")).toThrow(/MariaDB 10\.11 cannot index expressions \(index ix_people_lower_email\); add a generated \(virtual\) column/);
+    expect(() => ddl(t, "mariadb")).toThrow(
+      /MariaDB 10\.11 cannot index expressions \(index ix_people_lower_email\); add a generated \(virtual\) column/,
+    );
   });
 
   it("refuses partial indexes and indexes on TEXT-like columns", () => {
@@ -316,7 +334,10 @@ describe("MySQL DDL", () => {
   it("drops indexes and foreign keys the MySQL way", () => {
     const { users, posts } = tables();
     const c = dialect().createDdlCompiler();
-    const ix = new Table("tagged", new MetaData({ namingConvention: defaultNamingConvention }), { id: column(Integer, { primaryKey: true }), tag: column(String(10), { index: true }) }).indexes[0]!;
+    const ix = new Table("tagged", new MetaData({ namingConvention: defaultNamingConvention }), {
+      id: column(Integer, { primaryKey: true }),
+      tag: column(String(10), { index: true }),
+    }).indexes[0]!;
     expect(c.dropIndex(ix)).toBe("DROP INDEX `ix_tagged_tag` ON `tagged`");
     expect(c.dropForeignKey(posts.foreignKeys[0]!)).toBe("ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id_users`");
     expect(c.addForeignKey(posts.foreignKeys[0]!)).toBe(
@@ -327,7 +348,8 @@ describe("MySQL DDL", () => {
 
   it("refuses types MySQL cannot hold as written", () => {
     const md = new MetaData();
-    const mk = (name: string, type: Parameters<typeof column>[0]) => new Table(name, md, { id: column(Integer, { primaryKey: true }), x: column(type) });
+    const mk = (name: string, type: Parameters<typeof column>[0]) =>
+      new Table(name, md, { id: column(Integer, { primaryKey: true }), x: column(type) });
     expect(() => ddl(mk("t1", String()))).toThrow("MySQL needs a length: String(255), or use Text");
     expect(() => ddl(mk("t2", Jsonb))).toThrow(/Jsonb is a PostgreSQL type/);
     expect(() => ddl(mk("t3", Numeric()))).toThrow(/give a precision and scale/);
@@ -351,10 +373,14 @@ describe("MySQL session and URL", () => {
 
   it("refuses unknown URL options and charsets other than utf8mb4", () => {
     const d = dialect();
-    expect(() => d.createDriver(parseUrl("mysql://u@h/db?sslmode=on"), {})).toThrow(/unknown option 'sslmode'; supported options are ssl, charset/);
+    expect(() => d.createDriver(parseUrl("mysql://u@h/db?sslmode=on"), {})).toThrow(
+      /unknown option 'sslmode'; supported options are ssl, charset/,
+    );
     expect(() => d.createDriver(parseUrl("mysql://u@h/db?charset=latin1"), {})).toThrow(/charset must be utf8mb4/);
     expect(() => d.createDriver(parseUrl("mysql://u@h/db?ssl=maybe"), {})).toThrow(/ssl must be true/);
-    expect(() => d.createDriver(parseUrl("mysql://u@h/db"), { driverOptions: { rowsAsArray: false } })).toThrow(/driverOptions\.rowsAsArray cannot be changed/);
+    expect(() => d.createDriver(parseUrl("mysql://u@h/db"), { driverOptions: { rowsAsArray: false } })).toThrow(
+      /driverOptions\.rowsAsArray cannot be changed/,
+    );
     expect(d.createDriver(parseUrl("mysql://u@h:3307/db?charset=utf8mb4_bin&ssl=skip-verify"), {}).options).toMatchObject({
       host: "h",
       port: 3307,
@@ -367,12 +393,25 @@ describe("MySQL session and URL", () => {
     const d = dialect();
     d.applyServerVersion("10.11.6-MariaDB-0+deb12u1");
     expect(d.serverFlavor).toBe("mariadb");
-    expect(d.caps).toMatchObject({ insertReturning: true, deleteReturning: true, updateReturning: false, skipLocked: true, expressionIndexes: false, intersectExceptAll: true });
+    expect(d.caps).toMatchObject({
+      insertReturning: true,
+      deleteReturning: true,
+      updateReturning: false,
+      skipLocked: true,
+      expressionIndexes: false,
+      intersectExceptAll: true,
+    });
     d.applyServerVersion("10.4.30-MariaDB");
     expect(d.caps).toMatchObject({ insertReturning: false, skipLocked: false, intersectExceptAll: false, intersectExcept: true });
     d.applyServerVersion("8.0.36");
     expect(d.serverFlavor).toBe("mysql");
-    expect(d.caps).toMatchObject({ insertReturning: false, lateral: true, expressionIndexes: true, skipLocked: true, intersectExcept: true });
+    expect(d.caps).toMatchObject({
+      insertReturning: false,
+      lateral: true,
+      expressionIndexes: true,
+      skipLocked: true,
+      intersectExcept: true,
+    });
     expect(d.rowAliasUpsert).toBe(true);
     d.applyServerVersion("8.0.18");
     expect(d.rowAliasUpsert).toBe(false);

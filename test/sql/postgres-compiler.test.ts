@@ -72,12 +72,16 @@ describe("PostgreSQL parameters", () => {
 
   it("casts typed parameters that nothing else types: both sides of an operator, IS NULL, bare select items", () => {
     expect(compile(select(literal(5, Integer).add(2))).sql).toBe("SELECT CAST($1 AS INTEGER) + CAST($2 AS INTEGER)");
-    expect(compile(select(docs.c.id).where(bindParam("owner", Integer).isNull())).sql).toBe('SELECT "docs"."id" FROM "docs" WHERE CAST($1 AS INTEGER) IS NULL');
+    expect(compile(select(docs.c.id).where(bindParam("owner", Integer).isNull())).sql).toBe(
+      'SELECT "docs"."id" FROM "docs" WHERE CAST($1 AS INTEGER) IS NULL',
+    );
     expect(compile(select(literal("abc", String(2)).as("s"), literal("1.005", Numeric(5, 2)).as("n"))).sql).toBe(
       'SELECT CAST($1 AS TEXT) AS "s", CAST($2 AS NUMERIC) AS "n"',
     );
     // A parameter next to a column takes the column's type: no cast.
-    expect(compile(select(docs.c.id).where(docs.c.owner.add(1).eq(3))).sql).toBe('SELECT "docs"."id" FROM "docs" WHERE "docs"."owner" + $1 = $2');
+    expect(compile(select(docs.c.id).where(docs.c.owner.add(1).eq(3))).sql).toBe(
+      'SELECT "docs"."id" FROM "docs" WHERE "docs"."owner" + $1 = $2',
+    );
   });
 });
 
@@ -134,10 +138,17 @@ describe("PostgreSQL-only clauses", () => {
 
   it("FOR UPDATE OF names tables without their schema; SKIP LOCKED and NOWAIT", () => {
     const jobs = new Table("jobs", new MetaData({ schema: "queue" }), { id: column(Integer, { primaryKey: true }), done: column(Boolean) });
-    expect(compile(select(jobs.c.id).where(jobs.c.done.eq(false)).limit(1).forUpdate({ skipLocked: true, of: [jobs] })).sql).toBe(
-      'SELECT "queue"."jobs"."id" FROM "queue"."jobs" WHERE "queue"."jobs"."done" = $1 LIMIT $2 FOR UPDATE OF "jobs" SKIP LOCKED',
+    expect(
+      compile(
+        select(jobs.c.id)
+          .where(jobs.c.done.eq(false))
+          .limit(1)
+          .forUpdate({ skipLocked: true, of: [jobs] }),
+      ).sql,
+    ).toBe('SELECT "queue"."jobs"."id" FROM "queue"."jobs" WHERE "queue"."jobs"."done" = $1 LIMIT $2 FOR UPDATE OF "jobs" SKIP LOCKED');
+    expect(compile(select(jobs.c.id).forShare({ key: true, nowait: true })).sql).toBe(
+      'SELECT "queue"."jobs"."id" FROM "queue"."jobs" FOR KEY SHARE NOWAIT',
     );
-    expect(compile(select(jobs.c.id).forShare({ key: true, nowait: true })).sql).toBe('SELECT "queue"."jobs"."id" FROM "queue"."jobs" FOR KEY SHARE NOWAIT');
   });
 
   it("ON CONFLICT with columns, a named constraint, DO NOTHING", () => {
@@ -145,11 +156,15 @@ describe("PostgreSQL-only clauses", () => {
     expect(compile(ins.onConflictDoUpdate({ target: docs.c.id, set: { title: ins.excluded.title } })).sql).toBe(
       'INSERT INTO "docs" ("id", "title", "body", "status") VALUES ($1, $2, $3, $4) ON CONFLICT ("id") DO UPDATE SET "title" = "excluded"."title"',
     );
-    expect(compile(ins.onConflictDoNothing({ target: { constraint: "pk_docs" } })).sql).toMatch(/ ON CONFLICT ON CONSTRAINT "pk_docs" DO NOTHING$/);
+    expect(compile(ins.onConflictDoNothing({ target: { constraint: "pk_docs" } })).sql).toMatch(
+      / ON CONFLICT ON CONSTRAINT "pk_docs" DO NOTHING$/,
+    );
   });
 
   it("keeps function names as written", () => {
-    expect(compile(select(func.now(), func.count(), func.length(docs.c.title))).sql).toBe('SELECT now(), count(*), length("docs"."title") FROM "docs"');
+    expect(compile(select(func.now(), func.count(), func.length(docs.c.title))).sql).toBe(
+      'SELECT now(), count(*), length("docs"."title") FROM "docs"',
+    );
   });
 
   it("casts to PostgreSQL type names; a named enum casts to its native type", () => {
@@ -218,8 +233,16 @@ describe("PostgreSQL DDL", () => {
   });
 
   it("comments become COMMENT ON statements after CREATE TABLE", () => {
-    const t = new Table("notes", new MetaData({ schema: "app" }), { id: column(Integer, { primaryKey: true, comment: "the key's value" }) }, { comment: "Notes" });
-    expect(ddl(t).slice(1)).toEqual([`COMMENT ON TABLE "app"."notes" IS 'Notes'`, `COMMENT ON COLUMN "app"."notes"."id" IS 'the key''s value'`]);
+    const t = new Table(
+      "notes",
+      new MetaData({ schema: "app" }),
+      { id: column(Integer, { primaryKey: true, comment: "the key's value" }) },
+      { comment: "Notes" },
+    );
+    expect(ddl(t).slice(1)).toEqual([
+      `COMMENT ON TABLE "app"."notes" IS 'Notes'`,
+      `COMMENT ON COLUMN "app"."notes"."id" IS 'the key''s value'`,
+    ]);
   });
 
   it("enum types live in the table's schema; postDrop drops those no remaining table uses", () => {
@@ -235,13 +258,19 @@ describe("PostgreSQL DDL", () => {
   });
 
   it("drops indexes with their table's schema", () => {
-    const t = new Table("t", new MetaData({ schema: "app", namingConvention: defaultNamingConvention }), { id: column(Integer, { primaryKey: true }), v: column(Integer, { index: true }) });
+    const t = new Table("t", new MetaData({ schema: "app", namingConvention: defaultNamingConvention }), {
+      id: column(Integer, { primaryKey: true }),
+      v: column(Integer, { index: true }),
+    });
     const c = pg().createDdlCompiler();
     expect(c.dropIndex(t.indexes[0]!)).toBe('DROP INDEX "app"."ix_t_v"');
   });
 
   it("renders binary server defaults as bytea, not bit strings", () => {
-    const t = new Table("bin", new MetaData(), { id: column(Integer, { primaryKey: true }), b: column(LargeBinary, { serverDefault: sql`${literal(Buffer.from([0, 255]), LargeBinary)}` }) });
+    const t = new Table("bin", new MetaData(), {
+      id: column(Integer, { primaryKey: true }),
+      b: column(LargeBinary, { serverDefault: sql`${literal(Buffer.from([0, 255]), LargeBinary)}` }),
+    });
     expect(ddl(t)[0]).toContain(`"b" BYTEA DEFAULT ('\\x00ff'::bytea) NOT NULL`);
   });
 

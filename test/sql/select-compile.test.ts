@@ -36,14 +36,22 @@ describe("select compiles to exact SQL with bound values", () => {
   });
 
   it("renders eq(null) as IS NULL and comparison operators", () => {
-    const q = select(users.c.id).where(users.c.name.eq(null), users.c.id.ne(1), users.c.id.le(9), users.c.id.between(1, 5), users.c.name.isNotNull());
+    const q = select(users.c.id).where(
+      users.c.name.eq(null),
+      users.c.id.ne(1),
+      users.c.id.le(9),
+      users.c.id.between(1, 5),
+      users.c.name.isNotNull(),
+    );
     expect(compile(q).sql).toBe(
       'SELECT "users"."id" FROM "users" WHERE "users"."name" IS NULL AND "users"."id" <> ? AND "users"."id" <= ? AND "users"."id" BETWEEN ? AND ? AND "users"."name" IS NOT NULL',
     );
   });
 
   it("expands IN lists and handles empty lists without invalid SQL", () => {
-    expect(compile(select(users.c.id).where(users.c.id.in([1, 2, 3]))).sql).toBe('SELECT "users"."id" FROM "users" WHERE "users"."id" IN (?, ?, ?)');
+    expect(compile(select(users.c.id).where(users.c.id.in([1, 2, 3]))).sql).toBe(
+      'SELECT "users"."id" FROM "users" WHERE "users"."id" IN (?, ?, ?)',
+    );
     expect(compile(select(users.c.id).where(users.c.id.in([]))).sql).toBe('SELECT "users"."id" FROM "users" WHERE 1 <> 1');
     expect(compile(select(users.c.id).where(users.c.id.notIn([]))).sql).toBe('SELECT "users"."id" FROM "users" WHERE 1 = 1');
   });
@@ -65,12 +73,20 @@ describe("select compiles to exact SQL with bound values", () => {
   it("joins with explicit conditions, outer joins and aliases", () => {
     const u2 = users.alias("u2");
     const q = select(users.c.id, u2.c.email.as("other")).leftJoin(u2, u2.c.id.gt(users.c.id));
-    expect(compile(q).sql).toBe('SELECT "users"."id", "u2"."email" AS "other" FROM "users" LEFT OUTER JOIN "users" AS "u2" ON "u2"."id" > "users"."id"');
+    expect(compile(q).sql).toBe(
+      'SELECT "users"."id", "u2"."email" AS "other" FROM "users" LEFT OUTER JOIN "users" AS "u2" ON "u2"."id" > "users"."id"',
+    );
   });
 
   it("groups, filters groups, orders by label, limits and offsets", () => {
     const n = func.count(posts.c.id).as("n");
-    const q = select(users.c.email, n).join(posts).groupBy(users.c.email).having(func.count(posts.c.id).gt(1)).orderBy(n.desc(), users.c.email).limit(10).offset(20);
+    const q = select(users.c.email, n)
+      .join(posts)
+      .groupBy(users.c.email)
+      .having(func.count(posts.c.id).gt(1))
+      .orderBy(n.desc(), users.c.email)
+      .limit(10)
+      .offset(20);
     expect(compile(q)).toEqual({
       sql: 'SELECT "users"."email", count("posts"."id") AS "n" FROM "users" JOIN "posts" ON "posts"."author_id" = "users"."id" GROUP BY "users"."email" HAVING count("posts"."id") > ? ORDER BY "n" DESC, "users"."email" LIMIT ? OFFSET ?',
       params: [1, 10, 20],
@@ -92,7 +108,9 @@ describe("select compiles to exact SQL with bound values", () => {
       'SELECT "users"."id", (SELECT count(*) FROM "posts" WHERE "posts"."author_id" = "users"."id") AS "post_count" FROM "users"',
     );
     const q = select(users.c.id).where(exists(select(posts.c.id).where(posts.c.authorId.eq(users.c.id))));
-    expect(compile(q).sql).toBe('SELECT "users"."id" FROM "users" WHERE EXISTS (SELECT "posts"."id" FROM "posts" WHERE "posts"."author_id" = "users"."id")');
+    expect(compile(q).sql).toBe(
+      'SELECT "users"."id" FROM "users" WHERE EXISTS (SELECT "posts"."id" FROM "posts" WHERE "posts"."author_id" = "users"."id")',
+    );
   });
 
   it("uses subqueries in FROM and IN", () => {
@@ -102,7 +120,9 @@ describe("select compiles to exact SQL with bound values", () => {
       'SELECT "users"."email", "top"."best" FROM "users" JOIN (SELECT "posts"."author_id", max("posts"."score") AS "best" FROM "posts" GROUP BY "posts"."author_id") AS "top" ON "top"."author_id" = "users"."id"',
     );
     const inSub = select(users.c.id).where(users.c.id.in(select(posts.c.authorId).where(posts.c.score.gt(5))));
-    expect(compile(inSub).sql).toBe('SELECT "users"."id" FROM "users" WHERE "users"."id" IN (SELECT "posts"."author_id" FROM "posts" WHERE "posts"."score" > ?)');
+    expect(compile(inSub).sql).toBe(
+      'SELECT "users"."id" FROM "users" WHERE "users"."id" IN (SELECT "posts"."author_id" FROM "posts" WHERE "posts"."score" > ?)',
+    );
   });
 
   it("names anonymous subqueries anon_N and disambiguates duplicate column names", () => {
@@ -130,7 +150,10 @@ describe("select compiles to exact SQL with bound values", () => {
     const q = select(
       posts.c.id,
       func.rowNumber().over({ partitionBy: posts.c.authorId, orderBy: posts.c.score.desc() }).as("rn"),
-      func.sum(posts.c.score).over({ orderBy: posts.c.id, rows: ["unboundedPreceding", "currentRow"] }).as("running"),
+      func
+        .sum(posts.c.score)
+        .over({ orderBy: posts.c.id, rows: ["unboundedPreceding", "currentRow"] })
+        .as("running"),
     );
     expect(compile(q).sql).toBe(
       'SELECT "posts"."id", row_number() OVER (PARTITION BY "posts"."author_id" ORDER BY "posts"."score" DESC) AS "rn", sum("posts"."score") OVER (ORDER BY "posts"."id" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "running" FROM "posts"',
@@ -138,8 +161,13 @@ describe("select compiles to exact SQL with bound values", () => {
   });
 
   it("unions with ordering over the result", () => {
-    const q = select(users.c.email.as("v")).union(select(posts.c.title.as("v"))).orderBy(users.c.email.as("v")).limit(5);
-    expect(compile(q).sql).toBe('SELECT "users"."email" AS "v" FROM "users" UNION SELECT "posts"."title" AS "v" FROM "posts" ORDER BY "v" LIMIT ?');
+    const q = select(users.c.email.as("v"))
+      .union(select(posts.c.title.as("v")))
+      .orderBy(users.c.email.as("v"))
+      .limit(5);
+    expect(compile(q).sql).toBe(
+      'SELECT "users"."email" AS "v" FROM "users" UNION SELECT "posts"."title" AS "v" FROM "posts" ORDER BY "v" LIMIT ?',
+    );
   });
 
   it("case, cast, coalesce and raw fragments", () => {
@@ -160,7 +188,9 @@ describe("select compiles to exact SQL with bound values", () => {
       sql: 'SELECT "users"."id" FROM "users" WHERE "users"."email" LIKE ? ESCAPE \'/\'',
       params: ["%50/%/_off%"],
     });
-    expect(compile(select(users.c.id).where(users.c.email.ilike("A%"))).sql).toBe('SELECT "users"."id" FROM "users" WHERE lower("users"."email") LIKE lower(?)');
+    expect(compile(select(users.c.id).where(users.c.email.ilike("A%"))).sql).toBe(
+      'SELECT "users"."id" FROM "users" WHERE lower("users"."email") LIKE lower(?)',
+    );
   });
 
   it("named bind parameters are filled at execution", () => {
@@ -169,7 +199,9 @@ describe("select compiles to exact SQL with bound values", () => {
 
   it("aggregate FILTER and NULLS ordering", () => {
     const q = select(func.count().filter(posts.c.score.gt(0)).as("positive")).orderBy(posts.c.body.asc({ nulls: "last" }));
-    expect(compile(q).sql).toBe('SELECT count(*) FILTER (WHERE "posts"."score" > ?) AS "positive" FROM "posts" ORDER BY "posts"."body" ASC NULLS LAST');
+    expect(compile(q).sql).toBe(
+      'SELECT count(*) FILTER (WHERE "posts"."score" > ?) AS "positive" FROM "posts" ORDER BY "posts"."body" ASC NULLS LAST',
+    );
   });
 
   it("and() of nothing is TRUE, or() of nothing is FALSE", () => {

@@ -33,8 +33,14 @@ forEachDialect((db) => {
   it("creates tables in foreign-key order whatever the declaration order, and drops them in reverse", async () => {
     const md = new MetaData({ namingConvention: defaultNamingConvention });
     // Declared child-first; string references resolve through the MetaData.
-    const comments = new Table("ddl_comments", md, { id: column(Integer, { primaryKey: true }), postId: column(Integer, { foreignKey: "ddl_posts.id" }) });
-    const posts = new Table("ddl_posts", md, { id: column(Integer, { primaryKey: true }), authorId: column(Integer, { foreignKey: "ddl_authors.id" }) });
+    const comments = new Table("ddl_comments", md, {
+      id: column(Integer, { primaryKey: true }),
+      postId: column(Integer, { foreignKey: "ddl_posts.id" }),
+    });
+    const posts = new Table("ddl_posts", md, {
+      id: column(Integer, { primaryKey: true }),
+      authorId: column(Integer, { foreignKey: "ddl_authors.id" }),
+    });
     const authors = new Table("ddl_authors", md, { id: column(Integer, { primaryKey: true }) });
     expect(md.sortedTables.map((t) => t.name)).toEqual(["ddl_authors", "ddl_posts", "ddl_comments"]);
     await using conn = await db.engine.connect();
@@ -50,8 +56,14 @@ forEachDialect((db) => {
 
   it("breaks foreign-key cycles (ALTER TABLE where the database can)", async () => {
     const md = new MetaData({ namingConvention: defaultNamingConvention });
-    const a = new Table("ddl_cyc_a", md, { id: column(Integer, { primaryKey: true }), bId: column(Integer, { nullable: true, foreignKey: "ddl_cyc_b.id" }) });
-    const b = new Table("ddl_cyc_b", md, { id: column(Integer, { primaryKey: true }), aId: column(Integer, { nullable: true, foreignKey: "ddl_cyc_a.id" }) });
+    const a = new Table("ddl_cyc_a", md, {
+      id: column(Integer, { primaryKey: true }),
+      bId: column(Integer, { nullable: true, foreignKey: "ddl_cyc_b.id" }),
+    });
+    const b = new Table("ddl_cyc_b", md, {
+      id: column(Integer, { primaryKey: true }),
+      aId: column(Integer, { nullable: true, foreignKey: "ddl_cyc_a.id" }),
+    });
     await using conn = await db.engine.connect();
     await md.createAll(conn);
     await conn.execute(insert(a).values({ id: 1 }));
@@ -79,9 +91,17 @@ forEachDialect((db) => {
     );
     await using conn = await db.engine.connect();
     await md.createAll(conn);
-    await conn.execute(insert(parent).values([{ id: 1, code: "a" }, { id: 2, code: "b" }]));
+    await conn.execute(
+      insert(parent).values([
+        { id: 1, code: "a" },
+        { id: 2, code: "b" },
+      ]),
+    );
     const violation = async (p: Promise<unknown>, kind: string) => {
-      const err = await p.then(() => undefined, (e: unknown) => e);
+      const err = await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, kind).toBeInstanceOf(IntegrityError);
       expect((err as IntegrityError).violation).toBe(kind);
       return err as IntegrityError;
@@ -92,7 +112,12 @@ forEachDialect((db) => {
     await violation(conn.execute(insert(child).values({ id: 1, parentId: 1, qty: -1 })), "check");
     await violation(conn.execute(insert(child).values({ id: 1, parentId: 1, qty: null as never })), "notNull");
     // ON DELETE CASCADE and SET NULL are enforced by the database.
-    await conn.execute(insert(child).values([{ id: 1, parentId: 1, qty: 1 }, { id: 2, parentId: 2, optParent: 1, qty: 1 }]));
+    await conn.execute(
+      insert(child).values([
+        { id: 1, parentId: 1, qty: 1 },
+        { id: 2, parentId: 2, optParent: 1, qty: 1 },
+      ]),
+    );
     await conn.execute(deleteFrom(parent).where(parent.c.id.eq(1)));
     expect((await conn.execute(select(child.c.id, child.c.optParent).orderBy(child.c.id))).rows).toEqual([{ id: 2, optParent: null }]);
     await md.dropAll(conn);
@@ -126,7 +151,13 @@ forEachDialect((db) => {
     (partial as unknown as { attach(t: Table): void }).attach(t);
     if (db.caps.partialIndexes) {
       await conn._runRaw(ddl.createIndex(partial));
-      await conn.execute(insert(t).values([{ id: 2, status: "a", email: "x@y", deleted: true }, { id: 3, status: "b", email: "x@y", deleted: true }, { id: 4, status: "c", email: "x@y" }]));
+      await conn.execute(
+        insert(t).values([
+          { id: 2, status: "a", email: "x@y", deleted: true },
+          { id: 3, status: "b", email: "x@y", deleted: true },
+          { id: 4, status: "c", email: "x@y" },
+        ]),
+      );
       await expect(conn.execute(insert(t).values({ id: 5, status: "d", email: "x@y" }))).rejects.toBeInstanceOf(IntegrityError);
     } else {
       expect(() => ddl.createIndex(partial)).toThrow(CompileError);
@@ -137,7 +168,9 @@ forEachDialect((db) => {
 
   it("expression indexes where the database has them", async () => {
     const md = new MetaData({ namingConvention: defaultNamingConvention });
-    const t = new Table("ddl_expr_ix", md, { id: column(Integer, { primaryKey: true }), email: column(String(100)) }, (c) => [index([func.lower(c.email)], { unique: true })]);
+    const t = new Table("ddl_expr_ix", md, { id: column(Integer, { primaryKey: true }), email: column(String(100)) }, (c) => [
+      index([func.lower(c.email)], { unique: true }),
+    ]);
     await using conn = await db.engine.connect();
     if (!db.caps.expressionIndexes) {
       await expect(md.createAll(conn)).rejects.toThrow(/cannot index expressions/);
@@ -153,9 +186,12 @@ forEachDialect((db) => {
   it("a failing createAll leaves no tables behind", async () => {
     const md = new MetaData({ namingConvention: defaultNamingConvention });
     new Table("ddl_ok_first", md, { id: column(Integer, { primaryKey: true }) });
-    new Table("ddl_bad_second", md, { id: column(Integer, { primaryKey: true }), ref: column(Integer, { foreignKey: "ddl_ok_first.id" }) }, (c) => [
-      check(sql`${c.ref} > no_such_column_anywhere`, { name: "broken" }),
-    ]);
+    new Table(
+      "ddl_bad_second",
+      md,
+      { id: column(Integer, { primaryKey: true }), ref: column(Integer, { foreignKey: "ddl_ok_first.id" }) },
+      (c) => [check(sql`${c.ref} > no_such_column_anywhere`, { name: "broken" })],
+    );
     await using conn = await db.engine.connect();
     await expect(md.createAll(conn)).rejects.toThrow();
     const names = await tableNames(conn);

@@ -1,6 +1,19 @@
 /** The engine: pool limits and timeouts, recycle and pre-ping, events and the SQL log hook, the compile cache. */
 import { expect, it } from "vitest";
-import { bindParam, column, ConfigurationError, Integer, MetaData, PoolTimeoutError, select, sql, String, Table, insert, type QueryLogEntry } from "athanor";
+import {
+  bindParam,
+  column,
+  ConfigurationError,
+  Integer,
+  MetaData,
+  PoolTimeoutError,
+  select,
+  sql,
+  String,
+  Table,
+  insert,
+  type QueryLogEntry,
+} from "athanor";
 import { forEachDialect } from "../support/dialects.js";
 
 forEachDialect((db) => {

@@ -52,7 +52,12 @@ forEachDialect((db) => {
   beforeAll(async () => {
     await md.createAll(db.engine);
     await using conn = await db.engine.connect();
-    await conn.execute(insert(users).values([{ id: 1, name: "alice" }, { id: 2, name: "bob" }]));
+    await conn.execute(
+      insert(users).values([
+        { id: 1, name: "alice" },
+        { id: 2, name: "bob" },
+      ]),
+    );
   });
 
   it("strings that look like SQL are stored and matched as plain values", async () => {
@@ -76,7 +81,12 @@ forEachDialect((db) => {
       () => conn.execute(select(users.c.id).where(users.c.name.eq({ toString: () => "1 OR 1=1" } as never))),
       () => conn.execute(select(users.c.id).where(users.c.id.eq([1, 2] as never))),
       () => conn.execute(select(users.c.id).where(users.c.id.in([[1, 2]] as never))),
-      () => conn.execute(update(users).set({ name: { raw: "name || 'x'" } as never }).where(users.c.id.eq(1))),
+      () =>
+        conn.execute(
+          update(users)
+            .set({ name: { raw: "name || 'x'" } as never })
+            .where(users.c.id.eq(1)),
+        ),
       () => conn.execute(insert(users).values({ id: 9, name: ["a", "b"] as never })),
       () => conn.execute(sql`SELECT ${users.c.id} FROM ${users} WHERE ${users.c.id} = ${{ id: 1 }}`),
       () => conn.execute(sql`SELECT ${users.c.id} FROM ${users} WHERE ${users.c.id} IN (${[1, 2]})`),
@@ -98,7 +108,11 @@ forEachDialect((db) => {
 
   it("JSON paths read nested keys and array indexes, negative ones from the end (or refuse them)", async () => {
     await using conn = await db.engine.connect();
-    await conn.execute(update(users).set({ doc: { tags: ["a", "b", "c"], n: { m: 5 } } }).where(users.c.id.eq(2)));
+    await conn.execute(
+      update(users)
+        .set({ doc: { tags: ["a", "b", "c"], n: { m: 5 } } })
+        .where(users.c.id.eq(2)),
+    );
     const q = (e: Expression<unknown, any>) => conn.execute(select(e).where(users.c.id.eq(2))).then((r) => r.scalar());
     expect(await q(users.c.doc.getText("tags", 1))).toBe("b");
     expect(await q(users.c.doc.getText("n", "m"))).toBe("5");
@@ -108,11 +122,18 @@ forEachDialect((db) => {
     else expect(last).toBe("c");
   });
 
-  it('JSON path keys with double quotes are either looked up as data or refused', async () => {
+  it("JSON path keys with double quotes are either looked up as data or refused", async () => {
     await using conn = await db.engine.connect();
-    await conn.execute(update(users).set({ doc: { 'a"b': 1 } }).where(users.c.id.eq(2)));
+    await conn.execute(
+      update(users)
+        .set({ doc: { 'a"b': 1 } })
+        .where(users.c.id.eq(2)),
+    );
     const q = select(users.c.doc.getText('a"b')).where(users.c.id.eq(2));
-    const outcome = await conn.execute(q).then((r) => r.scalar(), (e: unknown) => e);
+    const outcome = await conn.execute(q).then(
+      (r) => r.scalar(),
+      (e: unknown) => e,
+    );
     if (outcome instanceof Error) {
       expect(outcome).toBeInstanceOf(ArgumentError);
       expect(outcome.message).toMatch(/JSON path key "a\\"b" contains a quote/);
@@ -123,7 +144,12 @@ forEachDialect((db) => {
 
   it("hostile table and column names work for DDL and every statement", async () => {
     await using conn = await db.engine.connect();
-    await conn.execute(insert(evil).values([{ id: 1, semi: "a", uni: "ü" }, { id: 2, semi: INJECTIONS[1]!, uni: null }]));
+    await conn.execute(
+      insert(evil).values([
+        { id: 1, semi: "a", uni: "ü" },
+        { id: 2, semi: INJECTIONS[1]!, uni: null },
+      ]),
+    );
     await conn.execute(update(evil).set({ uni: "€" }).where(evil.c.id.eq(2)));
     const rows = (await conn.execute(select(evil).orderBy(evil.c.id))).rows;
     expect(rows).toEqual([

@@ -1,6 +1,24 @@
 /** Query features on real databases: joins, subqueries, CTEs, windows, set operations, DML with RETURNING. */
 import { beforeAll, expect, it } from "vitest";
-import { bindParam, caseWhen, column, CompileError, DateTime, deleteFrom, exists, func, insert, Integer, literal, MetaData, select, sql, String, Table, update } from "athanor";
+import {
+  bindParam,
+  caseWhen,
+  column,
+  CompileError,
+  DateTime,
+  deleteFrom,
+  exists,
+  func,
+  insert,
+  Integer,
+  literal,
+  MetaData,
+  select,
+  sql,
+  String,
+  Table,
+  update,
+} from "athanor";
 import { forEachDialect } from "../support/dialects.js";
 import { blogSchema } from "../support/schema.js";
 
@@ -12,7 +30,13 @@ forEachDialect((db) => {
     await using conn = await db.engine.connect();
     // Ids are generated (1, 2, 3… on a fresh table): explicit ids would not advance PostgreSQL's
     // identity counters, and later inserts rely on generated keys.
-    await conn.execute(insert(users).values([{ email: "ada@x.io", name: "Ada" }, { email: "bob@x.io", name: "Bob" }, { email: "cy@x.io", name: null, active: false }]));
+    await conn.execute(
+      insert(users).values([
+        { email: "ada@x.io", name: "Ada" },
+        { email: "bob@x.io", name: "Bob" },
+        { email: "cy@x.io", name: null, active: false },
+      ]),
+    );
     await conn.execute(
       insert(posts).values([
         { authorId: 1, title: "One", score: 5 },
@@ -26,14 +50,22 @@ forEachDialect((db) => {
 
   it("filters, orders and limits", async () => {
     await using conn = await db.engine.connect();
-    const r = await conn.execute(select(posts.c.title).where(posts.c.score.ge(5)).orderBy(posts.c.score.desc(), posts.c.id).limit(2).offset(1));
+    const r = await conn.execute(
+      select(posts.c.title).where(posts.c.score.ge(5)).orderBy(posts.c.score.desc(), posts.c.id).limit(2).offset(1),
+    );
     expect(r.scalars()).toEqual(["Four", "One"]);
   });
 
   it("joins along the foreign key and aggregates per group", async () => {
     await using conn = await db.engine.connect();
     const total = func.sum(posts.c.score).as("total");
-    const r = await conn.execute(select(users.c.name, total, func.count(posts.c.id).as("n")).join(posts).groupBy(users.c.name).having(func.count(posts.c.id).ge(2)).orderBy(users.c.name));
+    const r = await conn.execute(
+      select(users.c.name, total, func.count(posts.c.id).as("n"))
+        .join(posts)
+        .groupBy(users.c.name)
+        .having(func.count(posts.c.id).ge(2))
+        .orderBy(users.c.name),
+    );
     expect(r.rows).toEqual([
       { name: "Ada", total: 14, n: 2 },
       { name: "Bob", total: 10, n: 2 },
@@ -42,13 +74,26 @@ forEachDialect((db) => {
 
   it("left joins keep rows without matches", async () => {
     await using conn = await db.engine.connect();
-    const r = await conn.execute(select({ email: users.c.email, posts: func.count(posts.c.id) }).from(users).leftJoin(posts).groupBy(users.c.email).orderBy(users.c.email));
-    expect(r.rows.map((x) => [x.email, x.posts])).toEqual([["ada@x.io", 2], ["bob@x.io", 2], ["cy@x.io", 0]]);
+    const r = await conn.execute(
+      select({ email: users.c.email, posts: func.count(posts.c.id) })
+        .from(users)
+        .leftJoin(posts)
+        .groupBy(users.c.email)
+        .orderBy(users.c.email),
+    );
+    expect(r.rows.map((x) => [x.email, x.posts])).toEqual([
+      ["ada@x.io", 2],
+      ["bob@x.io", 2],
+      ["cy@x.io", 0],
+    ]);
   });
 
   it("full outer joins where the database has them, a clear error where not", async () => {
     await using conn = await db.engine.connect();
-    const q = select(users.c.id, posts.c.id.as("postId")).from(users).fullJoin(posts, posts.c.authorId.eq(users.c.id)).orderBy(users.c.id, posts.c.id);
+    const q = select(users.c.id, posts.c.id.as("postId"))
+      .from(users)
+      .fullJoin(posts, posts.c.authorId.eq(users.c.id))
+      .orderBy(users.c.id, posts.c.id);
     if (db.caps.fullOuterJoin) expect((await conn.execute(q)).rows).toHaveLength(5);
     else await expect(conn.execute(q)).rejects.toThrow(CompileError);
   });
@@ -56,7 +101,9 @@ forEachDialect((db) => {
   it("self-joins through an alias", async () => {
     await using conn = await db.engine.connect();
     const p2 = posts.alias("p2");
-    const r = await conn.execute(select(posts.c.id, p2.c.id.as("same")).join(p2, p2.c.score.eq(posts.c.score)).where(posts.c.id.lt(p2.c.id)));
+    const r = await conn.execute(
+      select(posts.c.id, p2.c.id.as("same")).join(p2, p2.c.score.eq(posts.c.score)).where(posts.c.id.lt(p2.c.id)),
+    );
     expect(r.rows).toEqual([{ id: 2, same: 4 }]);
   });
 
@@ -68,7 +115,11 @@ forEachDialect((db) => {
       { id: 2, best: 9 },
       { id: 3, best: null },
     ]);
-    const withPosts = await conn.execute(select(users.c.id).where(exists(select(posts.c.id).where(posts.c.authorId.eq(users.c.id)))).orderBy(users.c.id));
+    const withPosts = await conn.execute(
+      select(users.c.id)
+        .where(exists(select(posts.c.id).where(posts.c.authorId.eq(users.c.id))))
+        .orderBy(users.c.id),
+    );
     expect(withPosts.scalars()).toEqual([1, 2]);
     const lowScorers = await conn.execute(select(users.c.name).where(users.c.id.in(select(posts.c.authorId).where(posts.c.score.lt(2)))));
     expect(lowScorers.scalars()).toEqual(["Bob"]);
@@ -95,7 +146,10 @@ forEachDialect((db) => {
 
   it("window functions", async () => {
     await using conn = await db.engine.connect();
-    const rank = func.rank().over({ partitionBy: posts.c.authorId, orderBy: [posts.c.score.desc(), posts.c.id] }).as("rank");
+    const rank = func
+      .rank()
+      .over({ partitionBy: posts.c.authorId, orderBy: [posts.c.score.desc(), posts.c.id] })
+      .as("rank");
     const r = await conn.execute(select(posts.c.id, rank).orderBy(posts.c.id));
     expect(r.rows).toEqual([
       { id: 1, rank: 2 },
@@ -103,7 +157,10 @@ forEachDialect((db) => {
       { id: 3, rank: 2 },
       { id: 4, rank: 1 },
     ]);
-    const running = func.sum(posts.c.score).over({ orderBy: posts.c.id, rows: ["unboundedPreceding", "currentRow"] }).as("running");
+    const running = func
+      .sum(posts.c.score)
+      .over({ orderBy: posts.c.id, rows: ["unboundedPreceding", "currentRow"] })
+      .as("running");
     expect((await conn.execute(select(running).orderBy(posts.c.id))).scalars()).toEqual([5, 14, 15, 24]);
   });
 
@@ -139,7 +196,10 @@ forEachDialect((db) => {
     await using conn = await db.engine.connect();
     await conn.execute(insert(users).values([{ email: "50%_off@x.io" }, { email: "50xyoff@x.io" }]));
     expect((await conn.execute(select(users.c.email).where(users.c.email.startsWith("50%_")))).scalars()).toEqual(["50%_off@x.io"]);
-    expect((await conn.execute(select(users.c.email).where(users.c.email.like("50%off%")).orderBy(users.c.email))).scalars()).toEqual(["50%_off@x.io", "50xyoff@x.io"]);
+    expect((await conn.execute(select(users.c.email).where(users.c.email.like("50%off%")).orderBy(users.c.email))).scalars()).toEqual([
+      "50%_off@x.io",
+      "50xyoff@x.io",
+    ]);
     expect((await conn.execute(select(users.c.email).where(users.c.email.ilike("50XY%")))).scalars()).toEqual(["50xyoff@x.io"]);
     await conn.execute(deleteFrom(users).where(users.c.email.in(["50%_off@x.io", "50xyoff@x.io"])));
   });
@@ -155,7 +215,11 @@ forEachDialect((db) => {
 
   it("UPDATE and DELETE report affected rows; RETURNING where supported", async () => {
     await using conn = await db.engine.connect();
-    const u = await conn.execute(update(posts).set({ score: posts.c.score.add(1) }).where(posts.c.authorId.eq(2)));
+    const u = await conn.execute(
+      update(posts)
+        .set({ score: posts.c.score.add(1) })
+        .where(posts.c.authorId.eq(2)),
+    );
     expect(u.rowCount).toBe(2);
     if (db.caps.updateReturning) {
       const r = await conn.execute(update(posts).set({ score: 0 }).where(posts.c.id.eq(3)).returning(posts.c.id, posts.c.score));
@@ -175,7 +239,11 @@ forEachDialect((db) => {
   it("INSERT … RETURNING generated keys, or lastInsertId", async () => {
     await using conn = await db.engine.connect();
     if (db.caps.insertReturning) {
-      const r = await conn.execute(insert(users).values([{ email: "r1@x.io" }, { email: "r2@x.io" }]).returning(users.c.id, users.c.email));
+      const r = await conn.execute(
+        insert(users)
+          .values([{ email: "r1@x.io" }, { email: "r2@x.io" }])
+          .returning(users.c.id, users.c.email),
+      );
       expect(r.rows.map((x) => x.email)).toEqual(["r1@x.io", "r2@x.io"]);
       expect(r.rows[1]!.id).toBe(r.rows[0]!.id + 1);
     } else {
@@ -210,7 +278,9 @@ forEachDialect((db) => {
 
   it("INSERT … SELECT", async () => {
     await using conn = await db.engine.connect();
-    const r = await conn.execute(insert(posts).fromSelect(["authorId", "title"], select(users.c.id, users.c.email).where(users.c.id.eq(3))));
+    const r = await conn.execute(
+      insert(posts).fromSelect(["authorId", "title"], select(users.c.id, users.c.email).where(users.c.id.eq(3))),
+    );
     expect(r.rowCount).toBe(1);
     expect((await conn.execute(select(posts.c.title).where(posts.c.authorId.eq(3)))).scalars()).toEqual(["cy@x.io"]);
     await conn.execute(deleteFrom(posts).where(posts.c.authorId.eq(3)));

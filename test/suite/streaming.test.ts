@@ -50,7 +50,8 @@ forEachDialect((db) => {
   it("streams raw SQL too, with driver column names", async () => {
     await using conn = await db.engine.connect();
     const names: string[] = [];
-    for await (const row of conn.stream(sql`SELECT ${t.c.name} AS label FROM ${t} WHERE ${t.c.id} <= ${3} ORDER BY ${t.c.id}`)) names.push(`${(row as { label: string }).label}`);
+    for await (const row of conn.stream(sql`SELECT ${t.c.name} AS label FROM ${t} WHERE ${t.c.id} <= ${3} ORDER BY ${t.c.id}`))
+      names.push(`${(row as { label: string }).label}`);
     expect(names).toEqual(["n1", "n2", "n3"]);
   });
 
@@ -62,7 +63,7 @@ forEachDialect((db) => {
     });
     const result = JSON.parse(stdout.trim().split("\n").pop()!) as { count: number; checksum: number; peakMb: number };
     expect(result.count).toBe(1_000_000);
-    expect(result.checksum).toBe(2 * 1000 * (999 * 1000) / 2);
+    expect(result.checksum).toBe((2 * 1000 * (999 * 1000)) / 2);
     expect(result.peakMb).toBeLessThan(150);
   }, 300_000);
 });

@@ -1,11 +1,28 @@
 /** Transactions, savepoints and failure atomicity on every database. */
 import { beforeAll, expect, it } from "vitest";
-import { column, deleteFrom, func, insert, Integer, IntegrityError, MetaData, select, StateError, String, Table, type Connection } from "athanor";
+import {
+  column,
+  deleteFrom,
+  func,
+  insert,
+  Integer,
+  IntegrityError,
+  MetaData,
+  select,
+  StateError,
+  String,
+  Table,
+  type Connection,
+} from "athanor";
 import { forEachDialect } from "../support/dialects.js";
 
 forEachDialect((db) => {
   const md = new MetaData();
-  const accounts = new Table("tx_accounts", md, { id: column(Integer, { primaryKey: true }), owner: column(String(50), { unique: true }), balance: column(Integer) });
+  const accounts = new Table("tx_accounts", md, {
+    id: column(Integer, { primaryKey: true }),
+    owner: column(String(50), { unique: true }),
+    balance: column(Integer),
+  });
 
   beforeAll(() => md.createAll(db.engine));
 

@@ -23,7 +23,16 @@ export function compile(stmt: Statement, target: CompileDialect | Dialect = "sql
   const compiled = d.createCompiler(key.binds).compile(node);
   if (compiled.insert) {
     const rows = (node as unknown as { rows: Record<string, unknown>[] }).rows;
-    const ins = { plan: compiled.insert, head: [], row: [], tail: [], cellKeys: [], cellPass: new Uint8Array(), rowsPerBatch: rows.length, sqlByRows: new Map<number, string>() };
+    const ins = {
+      plan: compiled.insert,
+      head: [],
+      row: [],
+      tail: [],
+      cellKeys: [],
+      cellPass: new Uint8Array(),
+      rowsPerBatch: rows.length,
+      sqlByRows: new Map<number, string>(),
+    };
     const sql = batchSql(ins, rows.length, d.paramStyle === "numeric");
     const params: unknown[] = compiled.insert.head.slots.map((s) => key.binds[s.index]!.value);
     rows.forEach((row, r) => compiled.insert!.row.slots.forEach((s) => params.push(cellValue(compiled.insert!.columns, s, row, r))));
@@ -32,7 +41,8 @@ export function compile(stmt: Statement, target: CompileDialect | Dialect = "sql
   }
   const params = compiled.slots.map((s) => {
     if (s.name !== undefined) return `:${s.name}`;
-    if (s.cell !== undefined) return cellValue(compiled.insertColumns!, s, (node as unknown as { rows: Record<string, unknown>[] }).rows[s.row!]!, s.row!);
+    if (s.cell !== undefined)
+      return cellValue(compiled.insertColumns!, s, (node as unknown as { rows: Record<string, unknown>[] }).rows[s.row!]!, s.row!);
     const v = key.binds[s.index]!.value;
     const e = s.element !== undefined ? (v as unknown[])[s.element] : v;
     return s.transform ? s.transform(e) : e;

@@ -80,7 +80,10 @@ export function forEachDialect(fn: (db: DialectFixture) => void): void {
 
 /** Declares dialect-specific tests (files under test/dialects/<db>/) for that one dialect. */
 export function forDialect(name: DialectName, fn: (db: DialectFixture) => void): void {
-  declare(dialectTargets().filter((t) => t.name === name), fn);
+  declare(
+    dialectTargets().filter((t) => t.name === name),
+    fn,
+  );
 }
 
 function declare(targets: readonly DialectTarget[], fn: (db: DialectFixture) => void): void {

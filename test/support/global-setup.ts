@@ -21,7 +21,15 @@ export default async function setup(project: TestProject): Promise<void> {
   const missing = servers.filter((s) => !s.available);
   if (missing.length > 0) {
     const lines = missing.map((m) => `  SKIPPED: ${m.name} — server unreachable at ${m.url.replace(/:[^:@/]*@/, ":***@")} (${m.reason})`);
-    const banner = ["", "=".repeat(78), "  athanor test suite: some dialects will NOT be tested", ...lines, "  Start the server or set ATHANOR_PG_URL / ATHANOR_MYSQL_URL.", "=".repeat(78), ""].join("\n");
+    const banner = [
+      "",
+      "=".repeat(78),
+      "  athanor test suite: some dialects will NOT be tested",
+      ...lines,
+      "  Start the server or set ATHANOR_PG_URL / ATHANOR_MYSQL_URL.",
+      "=".repeat(78),
+      "",
+    ].join("\n");
     if (process.env.CI === "true") throw new Error(`CI requires every dialect:\n${banner}`);
     console.warn(banner);
   }

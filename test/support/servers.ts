@@ -81,10 +81,14 @@ export async function dropStaleDatabases(target: DialectTarget): Promise<void> {
     return m !== null && Number(m[1]) < cutoff;
   };
   if (target.name === "postgresql") {
-    const names = await withPgAdmin(target.url, async (c) => (await c.query("SELECT datname FROM pg_database")).rows.map((r) => String(r.datname)));
+    const names = await withPgAdmin(target.url, async (c) =>
+      (await c.query("SELECT datname FROM pg_database")).rows.map((r) => String(r.datname)),
+    );
     for (const n of names.filter(stale)) await dropDatabase(target, n);
   } else if (target.name === "mysql") {
-    const names = await withMysqlAdmin(target.url, async (c) => ((await c.query("SHOW DATABASES"))[0] as Array<Record<string, string>>).map((r) => String(Object.values(r)[0])));
+    const names = await withMysqlAdmin(target.url, async (c) =>
+      ((await c.query("SHOW DATABASES"))[0] as Array<Record<string, string>>).map((r) => String(Object.values(r)[0])),
+    );
     for (const n of names.filter(stale)) await dropDatabase(target, n);
   }
 }

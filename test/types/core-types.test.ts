@@ -126,7 +126,12 @@ describe("statement inputs", () => {
   });
 
   it("checks comparison operands against the column type", () => {
-    const ok = select(users.c.id).where(users.c.email.eq("x"), users.c.name.eq(null), users.c.id.in([1, 2]), posts.c.authorId.eq(users.c.id));
+    const ok = select(users.c.id).where(
+      users.c.email.eq("x"),
+      users.c.name.eq(null),
+      users.c.id.in([1, 2]),
+      posts.c.authorId.eq(users.c.id),
+    );
     expect(ok.node.where).toBeDefined();
     const rejected = () => {
       // @ts-expect-error a number is not a string

@@ -5,7 +5,17 @@
  */
 import { ArgumentError, CompileError } from "../../util/errors.js";
 import type { BinaryNode, BindNode, ExprNode, FuncNode, JsonPathNode, LikeNode } from "../../sql/nodes/expression-nodes.js";
-import type { CteLike, DeleteNode, DialectClause, InsertNode, LockSpec, NamedFrom, SelectNode, StatementNode, UpdateNode } from "../../sql/nodes/from-nodes.js";
+import type {
+  CteLike,
+  DeleteNode,
+  DialectClause,
+  InsertNode,
+  LockSpec,
+  NamedFrom,
+  SelectNode,
+  StatementNode,
+  UpdateNode,
+} from "../../sql/nodes/from-nodes.js";
 import type { Column } from "../../sql/schema/column.js";
 import type { TableAlias } from "../../sql/schema/table.js";
 import type { CompiledStatement } from "../../sql/compiler/compiled.js";
@@ -139,7 +149,9 @@ export class MySqlCompiler extends SqlCompiler {
       return this.#inserted === "alias" ? `${this.q.quote(INSERTED_ALIAS)}.${this.q.quote(col.name)}` : `VALUES(${this.q.quote(col.name)})`;
     }
     if (insertedAliases.has(col.table as TableAlias))
-      throw new CompileError(`${col.name} of insert(…).inserted stands for the proposed row and can only be used in onDuplicateKeyUpdate({ set })`);
+      throw new CompileError(
+        `${col.name} of insert(…).inserted stands for the proposed row and can only be used in onDuplicateKeyUpdate({ set })`,
+      );
     return super.column(col);
   }
 
@@ -166,11 +178,15 @@ export class MySqlCompiler extends SqlCompiler {
     else s = server.forShare ? " FOR SHARE" : " LOCK IN SHARE MODE";
     if (lock.of?.length) {
       if (server.isMariaDb || !server.forShare)
-        throw new CompileError(`${server.serverLabel} cannot lock only some tables (the of option of forUpdate/forShare); leave out of, which locks the rows of every table read`);
+        throw new CompileError(
+          `${server.serverLabel} cannot lock only some tables (the of option of forUpdate/forShare); leave out of, which locks the rows of every table read`,
+        );
       s += ` OF ${lock.of.map((f) => this.fromName(f)).join(", ")}`;
     }
     if (lock.wait === "SKIP LOCKED" && !this.caps.skipLocked)
-      throw new CompileError(`${server.serverLabel} cannot SKIP LOCKED rows (MySQL 8.0.1+ and MariaDB 10.6+ can); drop skipLocked or upgrade the server`);
+      throw new CompileError(
+        `${server.serverLabel} cannot SKIP LOCKED rows (MySQL 8.0.1+ and MariaDB 10.6+ can); drop skipLocked or upgrade the server`,
+      );
     if (lock.wait) s += ` ${lock.wait}`;
     return s;
   }
@@ -249,7 +265,10 @@ export class MySqlCompiler extends SqlCompiler {
   protected override deleteText(n: DeleteNode): string {
     if (n.using.length === 0 && n.table.kind === "Table") return super.deleteText(n);
     if (n.returning)
-      this.unsupported("RETURNING on a multi-table or aliased DELETE", "delete from the table itself (no using(), no alias), or select the rows before deleting them");
+      this.unsupported(
+        "RETURNING on a multi-table or aliased DELETE",
+        "delete from the table itself (no using(), no alias), or select the rows before deleting them",
+      );
     let s = `DELETE ${this.fromName(n.table)} FROM ${[n.table, ...n.using].map((f) => this.fromItem(f)).join(", ")}`;
     if (n.where) s += ` WHERE ${this.expr(n.where)}`;
     return s;

@@ -38,7 +38,9 @@ export class MySqlDdlCompiler extends DdlCompiler {
   }
 
   override createTable(table: Table, options: CreateTableOptions = {}): string[] {
-    for (const c of [table.primaryKey, ...table.uniqueConstraints]) for (const col of c.columns) this.#checkIndexable(col, `${c.kind === "PrimaryKey" ? "the primary key" : "a unique constraint"} of ${table.name}`);
+    for (const c of [table.primaryKey, ...table.uniqueConstraints])
+      for (const col of c.columns)
+        this.#checkIndexable(col, `${c.kind === "PrimaryKey" ? "the primary key" : "a unique constraint"} of ${table.name}`);
     this.#checkAutoincrement(table);
     return super.createTable(table, options);
   }

@@ -204,20 +204,38 @@ export class MySqlDialect extends DialectBase implements MySqlCompilerDialect {
         ssl = { rejectUnauthorized: false };
         break;
       default:
-        throw new ConfigurationError(`database URL ${url.masked}: ssl must be true (verify the server certificate), skip-verify or false; got ${JSON.stringify(q.ssl)}`);
+        throw new ConfigurationError(
+          `database URL ${url.masked}: ssl must be true (verify the server certificate), skip-verify or false; got ${JSON.stringify(q.ssl)}`,
+        );
     }
-    const timeout = q.connectTimeout === undefined ? options.connectTimeoutMs ?? 10_000 : Number(q.connectTimeout);
+    const timeout = q.connectTimeout === undefined ? (options.connectTimeoutMs ?? 10_000) : Number(q.connectTimeout);
     if (!Number.isSafeInteger(timeout) || timeout <= 0)
-      throw new ConfigurationError(`database URL ${url.masked}: connectTimeout must be a positive number of milliseconds, got ${JSON.stringify(q.connectTimeout)}`);
+      throw new ConfigurationError(
+        `database URL ${url.masked}: connectTimeout must be a positive number of milliseconds, got ${JSON.stringify(q.connectTimeout)}`,
+      );
     const maxPrepared = q.maxPreparedStatements === undefined ? 256 : Number(q.maxPreparedStatements);
     if (!Number.isSafeInteger(maxPrepared) || maxPrepared < 1)
       throw new ConfigurationError(
         `database URL ${url.masked}: maxPreparedStatements must be a positive integer (prepared statements kept open per connection), got ${JSON.stringify(q.maxPreparedStatements)}`,
       );
     const extra = { ...(options.driverOptions ?? {}) };
-    for (const fixed of ["supportBigNumbers", "bigNumberStrings", "dateStrings", "jsonStrings", "decimalNumbers", "timezone", "rowsAsArray", "multipleStatements", "namedPlaceholders", "typeCast", "queryFormat"])
+    for (const fixed of [
+      "supportBigNumbers",
+      "bigNumberStrings",
+      "dateStrings",
+      "jsonStrings",
+      "decimalNumbers",
+      "timezone",
+      "rowsAsArray",
+      "multipleStatements",
+      "namedPlaceholders",
+      "typeCast",
+      "queryFormat",
+    ])
       if (fixed in extra)
-        throw new ConfigurationError(`driverOptions.${fixed} cannot be changed for MySQL: athanor's value conversions rely on its own setting; remove it`);
+        throw new ConfigurationError(
+          `driverOptions.${fixed} cannot be changed for MySQL: athanor's value conversions rely on its own setting; remove it`,
+        );
     return new Mysql2Driver({
       host: url.host ?? "localhost",
       port: url.port ?? 3306,

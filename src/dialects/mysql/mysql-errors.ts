@@ -44,9 +44,31 @@ const ER = {
   CON_COUNT: 1040,
 } as const;
 
-const DISCONNECT_CODES = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ETIMEDOUT", "PROTOCOL_SEQUENCE_TIMEOUT", "ER_CONNECTION_KILLED"]);
-const DISCONNECT_ERRNOS = new Set<number>([ER.SERVER_GONE, ER.SERVER_LOST, ER.CONNECTION_KILLED, ER.SERVER_SHUTDOWN, ER.CLIENT_INTERACTION_TIMEOUT]);
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "PROTOCOL_CONNECTION_LOST", "ECONNRESET"]);
+const DISCONNECT_CODES = new Set([
+  "PROTOCOL_CONNECTION_LOST",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CONNECTION_KILLED",
+]);
+const DISCONNECT_ERRNOS = new Set<number>([
+  ER.SERVER_GONE,
+  ER.SERVER_LOST,
+  ER.CONNECTION_KILLED,
+  ER.SERVER_SHUTDOWN,
+  ER.CLIENT_INTERACTION_TIMEOUT,
+]);
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "PROTOCOL_CONNECTION_LOST",
+  "ECONNRESET",
+]);
 const CONNECT_ERRNOS = new Set<number>([ER.ACCESS_DENIED, ER.ACCESS_DENIED_NO_PASSWORD, ER.BAD_DB, ER.CON_COUNT]);
 const DATA_ERRNOS = new Set<number>([
   ER.OUT_OF_RANGE,
@@ -79,13 +101,28 @@ export function translateMysqlError(error: unknown, sql: string | undefined, mar
   const errno = e.errno;
   const code = e.code ?? (errno === undefined ? undefined : String(errno));
   const message = e.sqlMessage ?? e.message ?? String(error);
-  const tag = errno === undefined ? (code ? ` (${code})` : "") : ` (${mariadb ? "MariaDB" : "MySQL"} error ${errno}${code && code !== String(errno) ? ` ${code}` : ""})`;
+  const tag =
+    errno === undefined
+      ? code
+        ? ` (${code})`
+        : ""
+      : ` (${mariadb ? "MariaDB" : "MySQL"} error ${errno}${code && code !== String(errno) ? ` ${code}` : ""})`;
   const sqlPart = sql ? ` [SQL: ${sql.length > 300 ? `${sql.slice(0, 300)}…` : sql}]` : "";
   const violation = integrityViolation(errno);
   if (violation)
-    return new IntegrityError(`${message}${tag} (${violation} violation)${sqlPart}`, { sql, code, cause: error, violation, constraint: constraintName(violation, message, mariadb) });
+    return new IntegrityError(`${message}${tag} (${violation} violation)${sqlPart}`, {
+      sql,
+      code,
+      cause: error,
+      violation,
+      constraint: constraintName(violation, message, mariadb),
+    });
   if ((code && CONNECT_CODES.has(code)) || (errno !== undefined && (CONNECT_ERRNOS.has(errno) || DISCONNECT_ERRNOS.has(errno))) || e.fatal)
-    return new ConnectionError(`${message}${tag}; check that the server is running and reachable at the URL's host and port${sqlPart}`, { sql, code, cause: error });
+    return new ConnectionError(`${message}${tag}; check that the server is running and reachable at the URL's host and port${sqlPart}`, {
+      sql,
+      code,
+      cause: error,
+    });
   if (errno !== undefined && DATA_ERRNOS.has(errno))
     return new DatabaseError(
       `${message}${tag}: the value does not fit the column's type or range, and strict mode refuses to truncate it; check the value or widen the column${sqlPart}`,

@@ -152,7 +152,8 @@ const untypedBind: BindProcessor = (v) => {
 };
 
 const toNumber: ResultProcessor = (v) => (typeof v === "number" ? v : Number(v));
-const toBigInt: ResultProcessor = (v) => (typeof v === "bigint" ? v : BigInt(typeof v === "string" ? v.replace(/\.0*$/, "") : (v as number)));
+const toBigInt: ResultProcessor = (v) =>
+  typeof v === "bigint" ? v : BigInt(typeof v === "string" ? v.replace(/\.0*$/, "") : (v as number));
 const toBoolean: ResultProcessor = (v) => (typeof v === "string" ? v !== "0" && v.toLowerCase() !== "false" : Number(v) !== 0);
 const toDate: ResultProcessor = (v) => (v instanceof Date ? v : parseTimestamp(String(v)));
 const toTime: ResultProcessor = (v) => normalizeTime(String(v));

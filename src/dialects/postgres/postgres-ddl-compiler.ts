@@ -36,7 +36,9 @@ export class PostgresDdlCompiler extends DdlCompiler {
 
   /** `CREATE TYPE "status" AS ENUM ('draft', 'published')` for each enum column. */
   override preCreate(table: Table): string[] {
-    return this.enumsOf(table).map((e) => `CREATE TYPE ${e.sql} AS ENUM (${e.type.values.map((v) => this.dialect.renderLiteral(v, UNTYPED)).join(", ")})`);
+    return this.enumsOf(table).map(
+      (e) => `CREATE TYPE ${e.sql} AS ENUM (${e.type.values.map((v) => this.dialect.renderLiteral(v, UNTYPED)).join(", ")})`,
+    );
   }
 
   /** Drops the table's enum types that no table still to be dropped uses. */
@@ -62,7 +64,8 @@ export class PostgresDdlCompiler extends DdlCompiler {
     const options: string[] = [];
     if (identity?.start !== undefined) options.push(`START WITH ${identityNumber(identity.start, "start", col)}`);
     if (identity?.increment !== undefined) {
-      if (identity.increment === 0) throw new CompileError(`column ${col.toString()}: identity increment cannot be 0; use a positive or negative step`);
+      if (identity.increment === 0)
+        throw new CompileError(`column ${col.toString()}: identity increment cannot be 0; use a positive or negative step`);
       options.push(`INCREMENT BY ${identityNumber(identity.increment, "increment", col)}`);
     }
     if (options.length) s += ` (${options.join(" ")})`;
@@ -76,7 +79,8 @@ export class PostgresDdlCompiler extends DdlCompiler {
     if (table.comment !== undefined) out.push(`COMMENT ON TABLE ${name} IS ${this.dialect.renderLiteral(table.comment, UNTYPED)}`);
     for (const col of table.columnList) {
       const comment = col.spec.comment;
-      if (comment !== undefined) out.push(`COMMENT ON COLUMN ${name}.${this.q.quote(col.name)} IS ${this.dialect.renderLiteral(comment, UNTYPED)}`);
+      if (comment !== undefined)
+        out.push(`COMMENT ON COLUMN ${name}.${this.q.quote(col.name)} IS ${this.dialect.renderLiteral(comment, UNTYPED)}`);
     }
     return out;
   }

@@ -4,7 +4,14 @@
  * index.ts; the engine creates it and calls it, never naming it.
  */
 import type { ConnectionOptions } from "node:tls";
-import { ConfigurationError, ConnectionError, DatabaseError, IntegrityError, type AthanorError, type IntegrityViolation } from "../../util/errors.js";
+import {
+  ConfigurationError,
+  ConnectionError,
+  DatabaseError,
+  IntegrityError,
+  type AthanorError,
+  type IntegrityViolation,
+} from "../../util/errors.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
 import type { BindNode } from "../../sql/nodes/expression-nodes.js";
 import type { Capabilities } from "../../sql/compiler/capabilities.js";
@@ -69,7 +76,17 @@ const VIOLATIONS: Readonly<Record<string, IntegrityViolation>> = {
 const DISCONNECT_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "ECONNRESET", "EPIPE"]);
 const DISCONNECT_MESSAGE = /Connection terminated|not queryable|Client was closed/;
 /** Codes of failures to reach the server at all. */
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "28P01", "28000", "3D000"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "28P01",
+  "28000",
+  "3D000",
+]);
 
 /** Extra advice for some SQLSTATEs. */
 const HINTS: Readonly<Record<string, string>> = {
@@ -78,8 +95,10 @@ const HINTS: Readonly<Record<string, string>> = {
   "40001": "the transaction lost a serialization conflict; run it again",
   "40P01": "the transaction was chosen as a deadlock victim; run it again",
   "25P02": "an earlier statement of this transaction failed; roll back (or to a savepoint) before running more",
-  "42P18": "PostgreSQL cannot tell a parameter's type here; give the value a type: literal(value, Integer), bindParam(name, Integer) or expr.cast(Integer)",
-  "42725": "PostgreSQL cannot tell the parameters' types here; give the values a type: literal(value, Integer), bindParam(name, Integer) or expr.cast(Integer)",
+  "42P18":
+    "PostgreSQL cannot tell a parameter's type here; give the value a type: literal(value, Integer), bindParam(name, Integer) or expr.cast(Integer)",
+  "42725":
+    "PostgreSQL cannot tell the parameters' types here; give the values a type: literal(value, Integer), bindParam(name, Integer) or expr.cast(Integer)",
 };
 
 /** pg's `ssl` setting for a libpq-style sslmode. */
@@ -238,19 +257,33 @@ export class PostgresDialect extends DialectBase {
     }
     if (code !== undefined && UNREACHABLE_CODES.has(code)) return connectFailure(error, this.#target());
     if (this.isDisconnect(error) || /timeout expired|connection timeout/i.test(message))
-      return new ConnectionError(`the connection to PostgreSQL failed: ${message}; get a new connection and run the work again${sqlExcerpt(sql)}`, {
-        sql,
-        code,
-        cause: error,
-      });
+      return new ConnectionError(
+        `the connection to PostgreSQL failed: ${message}; get a new connection and run the work again${sqlExcerpt(sql)}`,
+        {
+          sql,
+          code,
+          cause: error,
+        },
+      );
     const hint = (code !== undefined ? HINTS[code] : undefined) ?? e.hint;
     const detail = e.detail ? ` (${e.detail})` : "";
-    return new DatabaseError(`${message}${detail}${code ? ` (SQLSTATE ${code})` : ""}${hint ? `; ${hint}` : ""}${sqlExcerpt(sql)}`, { sql, code, cause: error });
+    return new DatabaseError(`${message}${detail}${code ? ` (SQLSTATE ${code})` : ""}${hint ? `; ${hint}` : ""}${sqlExcerpt(sql)}`, {
+      sql,
+      code,
+      cause: error,
+    });
   }
 
   #target(): Parameters<typeof connectFailure>[1] {
     const u = this.url;
-    return { host: u.query.host ?? u.host, port: u.port, user: u.username, database: u.database, masked: u.masked, connectTimeoutMs: undefined };
+    return {
+      host: u.query.host ?? u.host,
+      port: u.port,
+      user: u.username,
+      database: u.database,
+      masked: u.masked,
+      connectTimeoutMs: undefined,
+    };
   }
 
   isDisconnect(error: unknown): boolean {

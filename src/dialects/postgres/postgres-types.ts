@@ -98,8 +98,12 @@ export function parsePgTimestamp(text: string): Date {
 
 function unreadableTimestamp(text: string): DataError {
   if (/infinity/i.test(text))
-    return new DataError(`the database returned the timestamp ${text}, which a JavaScript Date cannot hold; filter it out, or select it cast to text`);
-  return new DataError(`cannot read ${JSON.stringify(text)} as a timestamp; athanor sets DateStyle to ISO on its connections, so check that nothing changed it`);
+    return new DataError(
+      `the database returned the timestamp ${text}, which a JavaScript Date cannot hold; filter it out, or select it cast to text`,
+    );
+  return new DataError(
+    `cannot read ${JSON.stringify(text)} as a timestamp; athanor sets DateStyle to ISO on its connections, so check that nothing changed it`,
+  );
 }
 
 const naiveTimestamp: BindProcessor = (v) => formatPgTimestamp(v as Date);
@@ -155,7 +159,8 @@ function integerResult(type: SqlType<unknown>): ResultProcessor {
   };
 }
 
-const bigintResult: ResultProcessor = (v) => (typeof v === "bigint" ? v : BigInt(typeof v === "string" ? v.replace(/\.0*$/, "") : (v as number)));
+const bigintResult: ResultProcessor = (v) =>
+  typeof v === "bigint" ? v : BigInt(typeof v === "string" ? v.replace(/\.0*$/, "") : (v as number));
 const floatResult: ResultProcessor = (v) => (typeof v === "number" ? v : Number(v));
 const booleanResult: ResultProcessor = (v) => (typeof v === "boolean" ? v : v === "t" || v === "true" || v === 1);
 const timestampResult: ResultProcessor = (v) => (v instanceof Date ? v : parsePgTimestamp(String(v)));

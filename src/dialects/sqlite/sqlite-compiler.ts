@@ -4,7 +4,6 @@ import type { SelectLike } from "../../sql/nodes/from-nodes.js";
 import { SqlCompiler } from "../../sql/compiler/sql-compiler.js";
 import { jsonPathString } from "../../sql/compiler/json-path.js";
 
-
 export class SqliteCompiler extends SqlCompiler {
   protected pathBind(n: JsonPathNode): string {
     return this.bind(n.path, { transform: (v) => jsonPathString(v as (string | number)[], "SQLite") });

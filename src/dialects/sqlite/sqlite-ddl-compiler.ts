@@ -6,7 +6,11 @@ import { DdlCompiler } from "../../sql/compiler/ddl-compiler.js";
 
 export class SqliteDdlCompiler extends DdlCompiler {
   protected override inlinePrimaryKey(table: Table): boolean {
-    return table.autoincrementColumn !== undefined && table.primaryKey.columns.length === 1 && table.primaryKey.columns[0] === table.autoincrementColumn;
+    return (
+      table.autoincrementColumn !== undefined &&
+      table.primaryKey.columns.length === 1 &&
+      table.primaryKey.columns[0] === table.autoincrementColumn
+    );
   }
 
   protected override columnType(col: Column<string, unknown, boolean>): string {

@@ -81,7 +81,9 @@ export class SqliteDialect extends DialectBase {
       throw new DatabaseError(`SQLite URL option mode must be "ro" or "rw", got ${JSON.stringify(q.mode)}`);
     if (q.journal_mode) {
       if (!/^(delete|truncate|persist|memory|wal|off)$/i.test(q.journal_mode))
-        throw new DatabaseError(`SQLite journal_mode must be one of delete, truncate, persist, memory, wal, off; got ${JSON.stringify(q.journal_mode)}`);
+        throw new DatabaseError(
+          `SQLite journal_mode must be one of delete, truncate, persist, memory, wal, off; got ${JSON.stringify(q.journal_mode)}`,
+        );
       this.#pragmas.push(`PRAGMA journal_mode = ${q.journal_mode.toUpperCase()}`);
     }
     if (q.synchronous) {
@@ -90,7 +92,8 @@ export class SqliteDialect extends DialectBase {
       this.#pragmas.push(`PRAGMA synchronous = ${q.synchronous.toUpperCase()}`);
     }
     const busy = q.busy_timeout === undefined ? 5000 : Number(q.busy_timeout);
-    if (!Number.isSafeInteger(busy) || busy < 0) throw new DatabaseError(`SQLite busy_timeout must be a number of milliseconds, got ${JSON.stringify(q.busy_timeout)}`);
+    if (!Number.isSafeInteger(busy) || busy < 0)
+      throw new DatabaseError(`SQLite busy_timeout must be a number of milliseconds, got ${JSON.stringify(q.busy_timeout)}`);
     return new BetterSqliteDriver({
       path: url.database ?? ":memory:",
       readonly: q.mode === "ro",
@@ -145,15 +148,16 @@ export class SqliteDialect extends DialectBase {
     const code = (error as { code?: string })?.code ?? "";
     const message = (error as Error)?.message ?? String(error);
     if (code.startsWith("SQLITE_CONSTRAINT")) {
-      const violation: IntegrityViolation = code.endsWith("UNIQUE") || code.endsWith("PRIMARYKEY")
-        ? "unique"
-        : code.endsWith("FOREIGNKEY")
-          ? "foreignKey"
-          : code.endsWith("NOTNULL")
-            ? "notNull"
-            : code.endsWith("CHECK")
-              ? "check"
-              : "unknown";
+      const violation: IntegrityViolation =
+        code.endsWith("UNIQUE") || code.endsWith("PRIMARYKEY")
+          ? "unique"
+          : code.endsWith("FOREIGNKEY")
+            ? "foreignKey"
+            : code.endsWith("NOTNULL")
+              ? "notNull"
+              : code.endsWith("CHECK")
+                ? "check"
+                : "unknown";
       const constraint = violation === "check" ? /CHECK constraint failed: (.+)$/.exec(message)?.[1] : /failed: (.+)$/.exec(message)?.[1];
       return new IntegrityError(`${message} (${violation} violation)`, { sql, code, cause: error, violation, constraint });
     }
@@ -161,7 +165,11 @@ export class SqliteDialect extends DialectBase {
     let hint = "";
     if (/no such table/.test(message)) hint = "; create it first (metadata.createAll(engine)) or check the table name";
     else if (/no such column/.test(message)) hint = "; check the column name against the table definition";
-    return new DatabaseError(`${message}${hint}${sql ? ` [SQL: ${sql.length > 300 ? `${sql.slice(0, 300)}…` : sql}]` : ""}`, { sql, code, cause: error });
+    return new DatabaseError(`${message}${hint}${sql ? ` [SQL: ${sql.length > 300 ? `${sql.slice(0, 300)}…` : sql}]` : ""}`, {
+      sql,
+      code,
+      cause: error,
+    });
   }
 
   isDisconnect(): boolean {

@@ -21,7 +21,6 @@ export class SqliteTypeCompiler extends TypeCompiler {
   }
 }
 
-
 /** Decimals go in as text; SQLite keeps integers exactly and other values as doubles (15 digits). */
 function numericBind(type: NumericType): BindProcessor {
   return (v) => {

@@ -46,9 +46,9 @@ class KeyBuilder {
           oc.target?.forEach((t) => this.expr(t));
           this.s += "]";
           if (oc.targetWhere) this.expr(oc.targetWhere);
-          if (oc.set) for (const [c, v] of oc.set) (this.s += `${c.name}=`), this.expr(v);
+          if (oc.set) for (const [c, v] of oc.set) ((this.s += `${c.name}=`), this.expr(v));
           this.s += oc.set ? "U" : "N";
-          if (oc.where) (this.s += "W"), this.expr(oc.where);
+          if (oc.where) ((this.s += "W"), this.expr(oc.where));
         }
         if (n.dialectClause) this.dialectClause(n.dialectClause);
         if (n.returning) this.items("R", n.returning);
@@ -58,9 +58,9 @@ class KeyBuilder {
         this.s += "U";
         this.from(n.table);
         this.ctes(n.ctes);
-        for (const [c, v] of n.set) (this.s += `${c.name}=`), this.expr(v);
+        for (const [c, v] of n.set) ((this.s += `${c.name}=`), this.expr(v));
         for (const f of n.from) this.from(f);
-        if (n.where) (this.s += "W"), this.expr(n.where);
+        if (n.where) ((this.s += "W"), this.expr(n.where));
         if (n.returning) this.items("R", n.returning);
         return;
       case "Delete":
@@ -68,7 +68,7 @@ class KeyBuilder {
         this.from(n.table);
         this.ctes(n.ctes);
         for (const f of n.using) this.from(f);
-        if (n.where) (this.s += "W"), this.expr(n.where);
+        if (n.where) ((this.s += "W"), this.expr(n.where));
         if (n.returning) this.items("R", n.returning);
         return;
       case "Text":
@@ -114,7 +114,7 @@ class KeyBuilder {
   any(v: unknown): void {
     if (Array.isArray(v)) {
       this.s += "[";
-      for (const x of v) this.any(x), (this.s += ",");
+      for (const x of v) (this.any(x), (this.s += ","));
       this.s += "]";
     } else if (v instanceof Expression) this.expr(v.node);
     else if (isExprNode(v)) this.expr(v);
@@ -138,11 +138,11 @@ class KeyBuilder {
   selectLike(n: SelectLike): void {
     if (n.kind === "Compound") {
       this.s += `K${n.op}(`;
-      for (const s of n.selects) this.selectLike(s), (this.s += ";");
+      for (const s of n.selects) (this.selectLike(s), (this.s += ";"));
       this.s += ")";
       this.list("O", n.orderBy);
-      if (n.limit) (this.s += "L"), this.bind(n.limit);
-      if (n.offset) (this.s += "F"), this.bind(n.offset);
+      if (n.limit) ((this.s += "L"), this.bind(n.limit));
+      if (n.offset) ((this.s += "F"), this.bind(n.offset));
       return;
     }
     this.s += n.distinct ? "SD(" : "S(";
@@ -150,12 +150,12 @@ class KeyBuilder {
     this.items("", n.items);
     this.s += "F";
     for (const f of n.from) this.from(f);
-    if (n.where) (this.s += "W"), this.expr(n.where);
+    if (n.where) ((this.s += "W"), this.expr(n.where));
     if (n.groupBy.length) this.list("G", n.groupBy);
-    if (n.having) (this.s += "H"), this.expr(n.having);
+    if (n.having) ((this.s += "H"), this.expr(n.having));
     if (n.orderBy.length) this.list("O", n.orderBy);
-    if (n.limit) (this.s += "L"), this.bind(n.limit);
-    if (n.offset) (this.s += "F"), this.bind(n.offset);
+    if (n.limit) ((this.s += "L"), this.bind(n.limit));
+    if (n.offset) ((this.s += "F"), this.bind(n.offset));
     if (n.lock) {
       this.s += `LK${n.lock.mode}${n.lock.wait ?? ""}`;
       n.lock.of?.forEach((f) => this.fromRef(f));
@@ -167,7 +167,7 @@ class KeyBuilder {
 
   list(tag: string, nodes: readonly ExprNode[]): void {
     this.s += `${tag}[`;
-    for (const e of nodes) this.expr(e), (this.s += ",");
+    for (const e of nodes) (this.expr(e), (this.s += ","));
     this.s += "]";
   }
 
@@ -177,7 +177,7 @@ class KeyBuilder {
       this.from(f.left);
       this.s += ",";
       this.from(f.right);
-      if (f.on) (this.s += ","), this.expr(f.on);
+      if (f.on) ((this.s += ","), this.expr(f.on));
       this.s += ")";
     } else this.fromRef(f);
   }
@@ -292,7 +292,7 @@ class KeyBuilder {
       case "Func":
         this.s += `f${n.name}${n.distinct ? "D" : ""}`;
         this.list("", n.args);
-        if (n.filter) (this.s += "FW"), this.expr(n.filter);
+        if (n.filter) ((this.s += "FW"), this.expr(n.filter));
         return;
       case "Over": {
         this.expr(n.func);
@@ -310,8 +310,8 @@ class KeyBuilder {
       case "Case":
         this.s += "CS(";
         if (n.value) this.expr(n.value);
-        for (const [w, t] of n.whens) (this.s += "W"), this.expr(w), (this.s += "T"), this.expr(t);
-        if (n.else) (this.s += "E"), this.expr(n.else);
+        for (const [w, t] of n.whens) ((this.s += "W"), this.expr(w), (this.s += "T"), this.expr(t));
+        if (n.else) ((this.s += "E"), this.expr(n.else));
         this.s += ")";
         return;
       case "Label":
@@ -337,7 +337,7 @@ class KeyBuilder {
         return;
       case "Raw":
         this.s += `RW${JSON.stringify(n.parts)}(`;
-        for (const a of n.args) this.raw(a), (this.s += ",");
+        for (const a of n.args) (this.raw(a), (this.s += ","));
         this.s += ")";
         return;
       case "JsonPath":

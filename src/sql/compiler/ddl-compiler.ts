@@ -57,7 +57,8 @@ export class DdlCompiler {
     if (pk.columns.length > 0 && !this.inlinePrimaryKey(table)) {
       lines.push(`${this.constraintPrefix(pk)}PRIMARY KEY (${pk.columns.map((c) => this.q.quote(c.name)).join(", ")})`);
     }
-    for (const u of table.uniqueConstraints) lines.push(`${this.constraintPrefix(u)}UNIQUE (${u.columns.map((c) => this.q.quote(c.name)).join(", ")})`);
+    for (const u of table.uniqueConstraints)
+      lines.push(`${this.constraintPrefix(u)}UNIQUE (${u.columns.map((c) => this.q.quote(c.name)).join(", ")})`);
     for (const ck of table.checkConstraints) lines.push(`${this.constraintPrefix(ck)}CHECK (${this.expression(ck.condition)})`);
     for (const ck of this.typeChecks(table)) lines.push(ck);
     for (const fk of table.foreignKeys) if (!options.deferredForeignKeys?.has(fk)) lines.push(this.foreignKeyClause(fk));
@@ -171,10 +172,16 @@ export class DdlCompiler {
     const name = index.resolvedName;
     if (!name) throw new CompileError(`index on ${index.table.name} has no name`);
     if (index.where && !this.dialect.caps.partialIndexes)
-      throw new CompileError(`${this.dialect.name} cannot express partial indexes (index ${name.value} has a where condition); drop the condition, or index a generated column instead`);
+      throw new CompileError(
+        `${this.dialect.name} cannot express partial indexes (index ${name.value} has a where condition); drop the condition, or index a generated column instead`,
+      );
     if (!index.isColumnsOnly && !this.dialect.caps.expressionIndexes)
-      throw new CompileError(`${this.dialect.name} cannot index expressions (index ${name.value}); index a generated column holding the expression instead`);
-    const items = index.items.map((i) => (i.kind === "Column" ? this.q.quote(i.column.name) : this.indexExpression(this.expression(i)))).join(", ");
+      throw new CompileError(
+        `${this.dialect.name} cannot index expressions (index ${name.value}); index a generated column holding the expression instead`,
+      );
+    const items = index.items
+      .map((i) => (i.kind === "Column" ? this.q.quote(i.column.name) : this.indexExpression(this.expression(i))))
+      .join(", ");
     let s = `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${this.q.constraintName(name)} ON ${this.tableName(index.table)} (${items})`;
     if (index.where) s += ` WHERE ${this.expression(index.where)}`;
     return s;

@@ -42,7 +42,8 @@ export class IdentifierPreparer {
 
   /** A constraint or index name fitted to the dialect: generated names are shortened with a hash. */
   constraintName(name: ResolvedName): string {
-    if (name.truncatable && Buffer.byteLength(name.value, "utf8") > this.maxLength) return this.quote(truncateName(name.value, this.maxLength));
+    if (name.truncatable && Buffer.byteLength(name.value, "utf8") > this.maxLength)
+      return this.quote(truncateName(name.value, this.maxLength));
     return this.quote(name.value);
   }
 }

@@ -12,7 +12,9 @@ export function jsonPathString(keys: readonly (string | number)[], dialect: stri
     if (typeof k === "number") path += k < 0 ? `[#${k}]` : `[${k}]`;
     else {
       if (/["\\\u0000-\u001f]/.test(k))
-        throw new ArgumentError(`JSON path key ${JSON.stringify(k)} contains a quote, backslash or control character, which ${dialect} JSON paths cannot quote`);
+        throw new ArgumentError(
+          `JSON path key ${JSON.stringify(k)} contains a quote, backslash or control character, which ${dialect} JSON paths cannot quote`,
+        );
       path += `."${k}"`;
     }
   }

@@ -91,7 +91,12 @@ export class SqlCompiler extends ExpressionCompiler {
   // ---------------------------------------------------------------- finishing
 
   /** Replaces markers with the dialect's placeholders, ordering the slots accordingly. */
-  protected finish(kind: CompiledStatement["kind"], text: string, resultCols: ResultColumn[] | undefined, returnsRows: boolean): CompiledStatement {
+  protected finish(
+    kind: CompiledStatement["kind"],
+    text: string,
+    resultCols: ResultColumn[] | undefined,
+    returnsRows: boolean,
+  ): CompiledStatement {
     const { sql, slots } = this.placeholders(text);
     return { kind, sql, slots, resultColumns: resultCols, returnsRows };
   }
@@ -313,7 +318,8 @@ export class SqlCompiler extends ExpressionCompiler {
   }
 
   protected join(j: JoinNode): string {
-    if (j.type === "FULL" && !this.caps.fullOuterJoin) this.unsupported("FULL OUTER JOIN", "combine a LEFT JOIN and a RIGHT JOIN with UNION");
+    if (j.type === "FULL" && !this.caps.fullOuterJoin)
+      this.unsupported("FULL OUTER JOIN", "combine a LEFT JOIN and a RIGHT JOIN with UNION");
     if (j.type === "RIGHT" && !this.caps.rightJoin) this.unsupported("RIGHT OUTER JOIN", "swap the sides and use a LEFT JOIN");
     const left = this.fromItem(j.left);
     let right: string;
@@ -341,13 +347,17 @@ export class SqlCompiler extends ExpressionCompiler {
     const columns = n.rows ? insertColumns(n) : [];
     // Rows batch when every cell is a plain value and each SQL-expression default is either
     // supplied by every row or by none (so one row template fits all rows).
-    const batchable = n.rows !== undefined && n.rowShape!.plain && columns.every((c) => !c.sqlDefault || c.givenBy === "all" || c.givenBy === "none");
+    const batchable =
+      n.rows !== undefined && n.rowShape!.plain && columns.every((c) => !c.sqlDefault || c.givenBy === "all" || c.givenBy === "none");
     if (!batchable || !n.rows) {
       const compiled = this.finish("insert", this.insertBodyWithCtes(n), result, !!n.returning);
       return { ...compiled, insertColumns: columns };
     }
     // Batched form: head, one row template, tail; assembled per batch by the engine.
-    const headText = this.withPrefixFor(n, () => `INSERT INTO ${this.tableName(n.table)} (${columns.map((c) => this.q.quote(this.colName(n.table, c.key))).join(", ")}) VALUES `);
+    const headText = this.withPrefixFor(
+      n,
+      () => `INSERT INTO ${this.tableName(n.table)} (${columns.map((c) => this.q.quote(this.colName(n.table, c.key))).join(", ")}) VALUES `,
+    );
     const rowText = `(${columns.map((c, i) => this.insertCellDefault(n.table, c, i)).join(", ")})`;
     const tailText = this.insertTail(n);
     const insert: InsertBatchPlan = {
@@ -420,14 +430,16 @@ export class SqlCompiler extends ExpressionCompiler {
     if (n.onConflict) s += this.onConflict(n.onConflict, n.table);
     if (n.dialectClause) s += this.dialectClause(n.dialectClause, n);
     if (n.returning) {
-      if (!this.caps.insertReturning) this.unsupported("INSERT … RETURNING", "read result.lastInsertId, or select the row after inserting it");
+      if (!this.caps.insertReturning)
+        this.unsupported("INSERT … RETURNING", "read result.lastInsertId, or select the row after inserting it");
       s += this.returning(n.returning);
     }
     return s;
   }
 
   protected onConflict(oc: OnConflictNode, table: Table): string {
-    if (!this.caps.onConflict) this.unsupported("ON CONFLICT", "use the upsert of this dialect's insert() (e.g. onDuplicateKeyUpdate on MySQL)");
+    if (!this.caps.onConflict)
+      this.unsupported("ON CONFLICT", "use the upsert of this dialect's insert() (e.g. onDuplicateKeyUpdate on MySQL)");
     let s = " ON CONFLICT";
     if (oc.constraint !== undefined) {
       if (!this.caps.onConflictConstraint) this.unsupported("ON CONFLICT ON CONSTRAINT", "name the conflicting columns as the target");

@@ -6,15 +6,7 @@
 import { ArgumentError, describeValue } from "../../util/errors.js";
 import { SqlType, UNTYPED, toType, type TypeArg } from "../types/sql-type.js";
 import { BOOLEAN_TYPE, TEXT_TYPE, STRING_TYPES, JSON_KINDS } from "./builtin-types.js";
-import {
-  binary,
-  bindNode,
-  keyword,
-  NULL_NODE,
-  type BinaryOp,
-  type ExprNode,
-  type OrderingNode,
-} from "../nodes/expression-nodes.js";
+import { binary, bindNode, keyword, NULL_NODE, type BinaryOp, type ExprNode, type OrderingNode } from "../nodes/expression-nodes.js";
 import type { SelectLike } from "../nodes/from-nodes.js";
 
 /** A value or expression acceptable where an expression of type `T` is expected. */
@@ -276,7 +268,8 @@ function checkString(value: unknown, method: string): string {
 export function toOperandNode(value: unknown, type: SqlType<unknown>, label?: string): ExprNode {
   if (value instanceof Expression) {
     const n = value.node;
-    if (n.kind === "Bind" && n.type === UNTYPED && n.name !== undefined) return bindNode(n.value, type, n.label ?? label, n.name, n.callable);
+    if (n.kind === "Bind" && n.type === UNTYPED && n.name !== undefined)
+      return bindNode(n.value, type, n.label ?? label, n.name, n.callable);
     return n;
   }
   if (value === undefined) {

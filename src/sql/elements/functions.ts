@@ -35,7 +35,8 @@ function frameBound(b: FrameBoundArg): FrameBound {
   if (b === "currentRow") return "CURRENT ROW";
   if (b === "unboundedFollowing") return "UNBOUNDED FOLLOWING";
   const n = "preceding" in b ? b.preceding : b.following;
-  if (!Number.isSafeInteger(n) || n < 0) throw new ArgumentError(`window frame offsets must be non-negative integers, got ${describeValue(n)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ArgumentError(`window frame offsets must be non-negative integers, got ${describeValue(n)}`);
   return b;
 }
 
@@ -198,4 +199,3 @@ export const func: FuncNamespace = new Proxy(known as FuncNamespace, {
 export function distinct<T>(expr: Expression<T, any>): Expression<T> {
   return new Expression({ kind: "Unary", op: "DISTINCT", operand: expr.node }, expr.type);
 }
-

@@ -27,8 +27,7 @@ function toRawArg(value: unknown, index: number): RawArg {
   if (value instanceof Expression) return value.node;
   if (isNamedFrom(value)) return value;
   if (isSubqueryLike(value)) return value.node;
-  if (value === undefined)
-    throw new ArgumentError(`sql template value ${index + 1} is undefined; use null for SQL NULL`);
+  if (value === undefined) throw new ArgumentError(`sql template value ${index + 1} is undefined; use null for SQL NULL`);
   return bindNode(value, UNTYPED, `sql template value ${index + 1}`);
 }
 

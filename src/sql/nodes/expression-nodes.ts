@@ -9,20 +9,7 @@ import type { FromItem, SelectLike } from "./from-nodes.js";
 
 /** Binary operators the compiler knows. Never built from user input. */
 export type BinaryOp =
-  | "="
-  | "<>"
-  | "<"
-  | "<="
-  | ">"
-  | ">="
-  | "+"
-  | "-"
-  | "*"
-  | "/"
-  | "%"
-  | "||"
-  | "IS DISTINCT FROM"
-  | "IS NOT DISTINCT FROM";
+  "=" | "<>" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%" | "||" | "IS DISTINCT FROM" | "IS NOT DISTINCT FROM";
 
 export interface ColumnNode {
   readonly kind: "Column";

@@ -188,7 +188,17 @@ export function compoundNode(op: CompoundNode["op"], selects: readonly SelectLik
 }
 
 export function insertNode(table: Table<string, any>): InsertNode {
-  return { kind: "Insert", table, rows: undefined, rowShape: undefined, fromSelect: undefined, returning: undefined, onConflict: undefined, dialectClause: undefined, ctes: [] };
+  return {
+    kind: "Insert",
+    table,
+    rows: undefined,
+    rowShape: undefined,
+    fromSelect: undefined,
+    returning: undefined,
+    onConflict: undefined,
+    dialectClause: undefined,
+    ctes: [],
+  };
 }
 
 export function updateNode(table: NamedFrom): UpdateNode {

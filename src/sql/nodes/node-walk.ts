@@ -67,8 +67,30 @@ export function forEachChild(node: ExprNode, fn: (child: ExprNode) => void): voi
 }
 
 const EXPR_KINDS = new Set([
-  "Column", "Bind", "Keyword", "Binary", "Like", "BoolList", "Unary", "IsNull", "In", "Between", "Func", "Over",
-  "Cast", "Case", "Label", "Ordering", "ScalarSubquery", "Exists", "Identifier", "Raw", "JsonPath", "Collate", "Tuple", "Star",
+  "Column",
+  "Bind",
+  "Keyword",
+  "Binary",
+  "Like",
+  "BoolList",
+  "Unary",
+  "IsNull",
+  "In",
+  "Between",
+  "Func",
+  "Over",
+  "Cast",
+  "Case",
+  "Label",
+  "Ordering",
+  "ScalarSubquery",
+  "Exists",
+  "Identifier",
+  "Raw",
+  "JsonPath",
+  "Collate",
+  "Tuple",
+  "Star",
 ]);
 
 /** Whether a raw-template argument is an expression node (rather than a FROM item or statement). */

@@ -201,14 +201,24 @@ export class Column<K extends string = string, V = unknown, TOpt extends boolean
 export function resolveSpec(def: ColumnDef, where: string): ColumnSpec {
   const o = def.options;
   const known = new Set([
-    "name", "primaryKey", "nullable", "unique", "index", "default", "serverDefault", "onUpdate",
-    "comment", "autoincrement", "identity", "foreignKey", "collation",
+    "name",
+    "primaryKey",
+    "nullable",
+    "unique",
+    "index",
+    "default",
+    "serverDefault",
+    "onUpdate",
+    "comment",
+    "autoincrement",
+    "identity",
+    "foreignKey",
+    "collation",
   ]);
   for (const k of Object.keys(o))
     if (!known.has(k)) throw new ArgumentError(`${where}: unknown column option '${k}'; known options are ${[...known].join(", ")}`);
   const primaryKey = o.primaryKey === true;
-  if (primaryKey && o.nullable === true)
-    throw new ArgumentError(`${where}: a primary key column cannot be nullable; drop nullable: true`);
+  if (primaryKey && o.nullable === true) throw new ArgumentError(`${where}: a primary key column cannot be nullable; drop nullable: true`);
   if (o.default !== undefined && o.default === null && o.nullable !== true)
     throw new ArgumentError(`${where}: default is null but the column is NOT NULL; make it nullable or drop the default`);
   return {

@@ -43,7 +43,9 @@ export abstract class Constraint {
   /** @internal Called once by Table. */
   attach(table: Table): void {
     if (this.#table && this.#table !== table)
-      throw new SchemaError(`a ${this.kind} constraint cannot belong to two tables (${this.#table.name} and ${table.name}); create one per table`);
+      throw new SchemaError(
+        `a ${this.kind} constraint cannot belong to two tables (${this.#table.name} and ${table.name}); create one per table`,
+      );
     for (const c of this.columns)
       if (c.table !== table)
         throw new SchemaError(`${this.kind} constraint on ${table.name} lists column ${c.toString()}, which belongs to another table`);
@@ -145,7 +147,10 @@ export class Index extends Constraint {
 }
 
 /** `PRIMARY KEY (a, b)` as a table item (composite keys). */
-export function primaryKey(columns: readonly Column<string, any, boolean>[], options: { name?: ConstraintNameOption } = {}): PrimaryKeyConstraint {
+export function primaryKey(
+  columns: readonly Column<string, any, boolean>[],
+  options: { name?: ConstraintNameOption } = {},
+): PrimaryKeyConstraint {
   if (columns.length === 0) throw new ArgumentError("primaryKey() needs at least one column");
   return new PrimaryKeyConstraint(columns, options.name);
 }

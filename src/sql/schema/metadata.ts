@@ -59,7 +59,9 @@ export class MetaData {
   register(table: Table): void {
     const key = table.fullName;
     if (this.#tables.has(key))
-      throw new SchemaError(`table ${JSON.stringify(key)} is already defined in this MetaData; each table is declared once (import the existing one instead)`);
+      throw new SchemaError(
+        `table ${JSON.stringify(key)} is already defined in this MetaData; each table is declared once (import the existing one instead)`,
+      );
     this.#tables.set(key, table);
   }
 

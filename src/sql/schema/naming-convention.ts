@@ -77,7 +77,7 @@ export function checkConvention(conv: NamingConvention): void {
           throw new ArgumentError(
             `naming convention '${key}' uses unknown token %(${token})s; known tokens are table_name, referred_table_name, constraint_name, column_<n>_name/key/label (and 0N / 0_N forms), referred_column_…, or a custom token function in the convention`,
           );
-        if ((token.startsWith("referred_")) && key !== "fk")
+        if (token.startsWith("referred_") && key !== "fk")
           throw new ArgumentError(`naming convention '${key}' uses %(${token})s, which only foreign keys have`);
       }
     } else if (typeof value !== "function") {
@@ -93,7 +93,12 @@ function columnPart(col: Column<string, unknown, boolean>, attr: "name" | "key" 
   return owner.schema ? `${owner.schema.replace(/\./g, "_")}_${owner.name}_${col.name}` : `${owner.name}_${col.name}`;
 }
 
-function columnToken(columns: readonly Column<string, unknown, boolean>[], which: string, attr: "name" | "key" | "label", table: Table): string {
+function columnToken(
+  columns: readonly Column<string, unknown, boolean>[],
+  which: string,
+  attr: "name" | "key" | "label",
+  table: Table,
+): string {
   if (which === "0N") return columns.map((c) => columnPart(c, attr, table)).join("");
   if (which === "0_N") return columns.map((c) => columnPart(c, attr, table)).join("_");
   const c = columns[Number(which)];

@@ -13,11 +13,15 @@ export interface SortedTables {
 export function sortTables(tables: readonly Table[]): SortedTables {
   const set = new Set(tables);
   const referenced = (t: Table): Table[] =>
-    t.foreignKeys.filter((fk) => fk.isResolvable()).map((fk) => fk.resolve().table).filter((r) => r !== t && set.has(r));
+    t.foreignKeys
+      .filter((fk) => fk.isResolvable())
+      .map((fk) => fk.resolve().table)
+      .filter((r) => r !== t && set.has(r));
   const { order, cutEdges } = topoSort(tables, referenced);
   const cycleForeignKeys: ForeignKeyConstraint[] = [];
   for (const [from, to] of cutEdges) {
-    for (const fk of from.foreignKeys) if (fk.isResolvable() && fk.resolve().table === to && !cycleForeignKeys.includes(fk)) cycleForeignKeys.push(fk);
+    for (const fk of from.foreignKeys)
+      if (fk.isResolvable() && fk.resolve().table === to && !cycleForeignKeys.includes(fk)) cycleForeignKeys.push(fk);
   }
   return { order, cycleForeignKeys };
 }

@@ -33,7 +33,8 @@ export interface TableOptions<C> {
 
 /** Rejects names no database can hold. Quoting handles every other character. */
 export function checkIdentifier(name: unknown, what: string): string {
-  if (typeof name !== "string" || name.length === 0) throw new ArgumentError(`${what} must be a non-empty string, got ${describeValue(name)}`);
+  if (typeof name !== "string" || name.length === 0)
+    throw new ArgumentError(`${what} must be a non-empty string, got ${describeValue(name)}`);
   if (name.includes("\u0000")) throw new ArgumentError(`${what} ${JSON.stringify(name)} contains a NUL character`);
   return name;
 }
@@ -74,7 +75,8 @@ class TableClass<TName extends string = string, TCols extends ColumnsRecord = Co
     this.comment = opts.comment;
     this.metadata = metadata;
     this.sqliteAutoincrement = opts.sqliteAutoincrement === true;
-    if (!columns || typeof columns !== "object") throw new ArgumentError(`table ${name}: columns must be an object of column() definitions`);
+    if (!columns || typeof columns !== "object")
+      throw new ArgumentError(`table ${name}: columns must be an object of column() definitions`);
 
     const c: Record<string, Column<string, unknown, boolean>> = {};
     const list: Column<string, unknown, boolean>[] = [];
@@ -89,7 +91,8 @@ class TableClass<TName extends string = string, TCols extends ColumnsRecord = Co
       const where = `column ${name}.${key}`;
       const colName = checkIdentifier(def.options.name ?? key, `name of ${where}`);
       const other = byName.get(colName);
-      if (other !== undefined) throw new SchemaError(`table ${name}: columns '${other}' and '${key}' are both named ${JSON.stringify(colName)} in the database`);
+      if (other !== undefined)
+        throw new SchemaError(`table ${name}: columns '${other}' and '${key}' are both named ${JSON.stringify(colName)} in the database`);
       byName.set(colName, key);
       const col = new Column(this, key, colName, def.type, resolveSpec(def, where));
       c[key] = col;
@@ -114,13 +117,18 @@ class TableClass<TName extends string = string, TCols extends ColumnsRecord = Co
       if (item instanceof PrimaryKeyConstraint) {
         if (pk) throw new SchemaError(`table ${name} lists primaryKey() twice`);
         if (pkCols.length > 0)
-          throw new SchemaError(`table ${name}: declare the primary key either with primaryKey: true on columns or with a primaryKey() item, not both`);
+          throw new SchemaError(
+            `table ${name}: declare the primary key either with primaryKey: true on columns or with a primaryKey() item, not both`,
+          );
         pk = item;
       } else if (item instanceof ForeignKeyConstraint) fks.push(item);
       else if (item instanceof UniqueConstraint) uniques.push(item);
       else if (item instanceof CheckConstraint) checks.push(item);
       else if (item instanceof Index) indexes.push(item);
-      else throw new ArgumentError(`table ${name}: ${describeValue(item)} is not a table item (primaryKey, unique, check, foreignKeyConstraint, index)`);
+      else
+        throw new ArgumentError(
+          `table ${name}: ${describeValue(item)} is not a table item (primaryKey, unique, check, foreignKeyConstraint, index)`,
+        );
     }
     this.primaryKey = pk ?? new PrimaryKeyConstraint(pkCols, undefined);
     this.foreignKeys = fks;
@@ -145,7 +153,9 @@ class TableClass<TName extends string = string, TCols extends ColumnsRecord = Co
     if (explicit.length === 1) {
       const col = explicit[0]!;
       if (!INTEGER_KINDS.has(col.type.kind))
-        throw new SchemaError(`column ${col.toString()}: type ${col.type.describe()} cannot autoincrement; use an integer type or drop autoincrement`);
+        throw new SchemaError(
+          `column ${col.toString()}: type ${col.type.describe()} cannot autoincrement; use an integer type or drop autoincrement`,
+        );
       if (!pkCols.includes(col) && !col.spec.identity)
         throw new SchemaError(`column ${col.toString()}: autoincrement is only supported on primary key columns (or use identity)`);
       return col;

@@ -3,7 +3,14 @@
  * (`select(...).cte("t")`), each exposing typed columns under `.c`.
  */
 import { ArgumentError, describeValue } from "../../util/errors.js";
-import { compoundNode, type CompoundNode, type CteLike, type SelectItemNode, type SelectLike, type SelectNode } from "../nodes/from-nodes.js";
+import {
+  compoundNode,
+  type CompoundNode,
+  type CteLike,
+  type SelectItemNode,
+  type SelectLike,
+  type SelectNode,
+} from "../nodes/from-nodes.js";
 import { Column, nextObjectId } from "../schema/column.js";
 import { checkIdentifier } from "../schema/table.js";
 
@@ -46,7 +53,10 @@ function labelled(node: SelectLike, names: readonly string[]): SelectLike {
   return { ...node, selects: [labelled(head!, names), ...tail] } as CompoundNode;
 }
 
-function buildColumns(owner: Subquery<any> | Cte<any>, body: SelectLike): { c: Record<string, Column<string, unknown, boolean>>; list: Column<string, unknown, boolean>[]; body: SelectLike } {
+function buildColumns(
+  owner: Subquery<any> | Cte<any>,
+  body: SelectLike,
+): { c: Record<string, Column<string, unknown, boolean>>; list: Column<string, unknown, boolean>[]; body: SelectLike } {
   const items = firstSelect(body).items;
   const names = outputNames(items);
   const c: Record<string, Column<string, unknown, boolean>> = {};
@@ -117,7 +127,8 @@ export class Cte<C = Record<string, Column<string, unknown, boolean>>> implement
   #combine(op: "UNION" | "UNION ALL", others: readonly { node: SelectLike }[]): Cte<C> {
     if (others.length === 0) throw new ArgumentError(`${op.toLowerCase()}() needs a select to add`);
     for (const o of others)
-      if (!o || typeof o !== "object" || !("node" in o)) throw new ArgumentError(`${op.toLowerCase()}() takes select statements, got ${describeValue(o)}`);
+      if (!o || typeof o !== "object" || !("node" in o))
+        throw new ArgumentError(`${op.toLowerCase()}() takes select statements, got ${describeValue(o)}`);
     const body: CompoundNode = compoundNode(op, [this.body, ...others.map((o) => o.node)]);
     return new Cte<C>(body, this.name, { recursive: this.recursive, materialized: this.materialized }, this);
   }

@@ -48,7 +48,9 @@ function checkTable(t: unknown, where: string): Table {
 }
 
 function unknownColumn(table: Table, key: string, where: string): never {
-  throw new ArgumentError(`${where}: table ${table.name} has no column '${key}'; its columns are ${table.columnList.map((c) => c.key).join(", ")}`);
+  throw new ArgumentError(
+    `${where}: table ${table.name} has no column '${key}'; its columns are ${table.columnList.map((c) => c.key).join(", ")}`,
+  );
 }
 
 function notARow(row: unknown, where: string): never {
@@ -154,7 +156,8 @@ export class Insert<T extends Table<string, any> = Table, R = never, S = unknown
   values(rows: InsertRow<ColumnsOf<T>> | readonly InsertRow<ColumnsOf<T>>[]): this {
     if (this.node.fromSelect) throw new ArgumentError("an insert has either values() or fromSelect(), not both");
     const list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
-    if (list.length === 0) throw new ArgumentError(`insert into ${this.node.table.name}: values() got an empty array; skip the insert instead`);
+    if (list.length === 0)
+      throw new ArgumentError(`insert into ${this.node.table.name}: values() got an empty array; skip the insert instead`);
     const all = this.node.rows ? [...this.node.rows, ...list] : list;
     const counts = new Map<string, number>();
     const plain = checkRows(this.node.table, all, counts);

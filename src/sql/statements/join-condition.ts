@@ -43,7 +43,9 @@ export function joinCondition(left: FromItem, right: NamedFrom): ExprNode {
           if (fk.isResolvable() && fk.resolve().table === rightTable) candidates.push({ fk, child: l, parent: right });
     }
   }
-  const leftNames = namedFromsOf(left).map((f) => f.name).join(", ");
+  const leftNames = namedFromsOf(left)
+    .map((f) => f.name)
+    .join(", ");
   if (candidates.length === 0)
     throw new ArgumentError(
       `cannot find a foreign key between ${leftNames} and ${right.name} to join on; pass the ON condition, e.g. .join(${right.name}, ${right.name}.c.x.eq(…))`,

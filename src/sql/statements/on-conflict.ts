@@ -52,7 +52,12 @@ export class OnConflictInsert<T extends Table<string, any> = Table, R = never, S
    * const ins = insert(counters).values({ key: "a", hits: 1 });
    * ins.onConflictDoUpdate({ target: counters.c.key, set: { hits: counters.c.hits.add(ins.excluded.hits) } })
    */
-  onConflictDoUpdate(options: { target: ConflictTarget; set: UpdateValues<ColumnsOf<T>>; where?: Condition; targetWhere?: Condition }): this {
+  onConflictDoUpdate(options: {
+    target: ConflictTarget;
+    set: UpdateValues<ColumnsOf<T>>;
+    where?: Condition;
+    targetWhere?: Condition;
+  }): this {
     const table = this.node.table;
     if (options.target === undefined) throw new ArgumentError("onConflictDoUpdate() needs a target (the unique columns that conflict)");
     const entries = Object.entries(options.set ?? {}).filter(([, v]) => v !== undefined);

@@ -35,7 +35,9 @@ export type FirstOf<I extends readonly unknown[]> = I extends readonly [infer F,
   ? F extends Expression<infer T, any>
     ? T
     : F extends { readonly __columnUnion: infer U }
-      ? U extends Expression<infer T, any> ? T : unknown
+      ? U extends Expression<infer T, any>
+        ? T
+        : unknown
       : unknown
   : unknown;
 
@@ -75,7 +77,11 @@ export function itemsFromArgs(args: readonly unknown[], where: string): SelectIt
     if (arg instanceof Expression) {
       const node = arg.node;
       const key = naturalKey(node, items.length);
-      items.push(node.kind === "Label" ? { expr: node.inner, key, type: arg.type, label: node.name } : { expr: node, key, type: arg.type, label: undefined });
+      items.push(
+        node.kind === "Label"
+          ? { expr: node.inner, key, type: arg.type, label: node.name }
+          : { expr: node, key, type: arg.type, label: undefined },
+      );
     } else if (isColumnSource(arg)) {
       for (const col of arg.columnList) items.push(columnItem(col));
     } else {
@@ -120,5 +126,7 @@ function describeItem(item: SelectItemNode): string {
 export function isRecordForm(args: readonly unknown[]): args is [Record<string, unknown>] {
   if (args.length !== 1) return false;
   const a = args[0];
-  return typeof a === "object" && a !== null && !(a instanceof Expression) && !isColumnSource(a) && Object.getPrototypeOf(a) === Object.prototype;
+  return (
+    typeof a === "object" && a !== null && !(a instanceof Expression) && !isColumnSource(a) && Object.getPrototypeOf(a) === Object.prototype
+  );
 }

@@ -4,7 +4,17 @@
  */
 import { ArgumentError, describeValue } from "../../util/errors.js";
 import { bindNode, type ExprNode, type BindNode } from "../nodes/expression-nodes.js";
-import { compoundNode, selectNode, type CompoundNode, type CteLike, type FromItem, type JoinNode, type LockSpec, type NamedFrom, type SelectNode } from "../nodes/from-nodes.js";
+import {
+  compoundNode,
+  selectNode,
+  type CompoundNode,
+  type CteLike,
+  type FromItem,
+  type JoinNode,
+  type LockSpec,
+  type NamedFrom,
+  type SelectNode,
+} from "../nodes/from-nodes.js";
 import { namedFromsOf, selectFroms } from "../nodes/node-walk.js";
 import { BOOLEAN_TYPE, INTEGER_TYPE } from "../elements/builtin-types.js";
 import { Expression } from "../elements/expression.js";
@@ -148,7 +158,9 @@ export class Select<R = unknown, S = unknown> extends SelectBase<R, S> {
       if (!left) throw new ArgumentError(`cannot join ${right.name}: the select has nothing to join from yet; call .from(table) first`);
     }
     if (namedFromsOf(left).includes(right))
-      throw new ArgumentError(`${right.name} is already part of the FROM clause; to join a table to itself use an alias: table.alias("t2")`);
+      throw new ArgumentError(
+        `${right.name} is already part of the FROM clause; to join a table to itself use an alias: table.alias("t2")`,
+      );
     const onNode = type === "CROSS" ? undefined : on === undefined ? joinCondition(left, right) : conditionNode(on, "join condition");
     const join: JoinNode = { kind: "Join", type, left, right, on: onNode, lateral };
     return this.#with({ from: [...rest, join] });

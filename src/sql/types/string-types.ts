@@ -67,8 +67,7 @@ export class EnumType<V extends string = string> extends SqlType<V> {
   constructor(values: readonly V[], options: EnumOptions = {}) {
     super();
     if (values.length === 0) throw new ArgumentError("Enum() needs at least one value");
-    for (const v of values)
-      if (typeof v !== "string") throw new ArgumentError(`Enum values must be strings; got ${String(v)}`);
+    for (const v of values) if (typeof v !== "string") throw new ArgumentError(`Enum values must be strings; got ${String(v)}`);
     if (new Set(values).size !== values.length) throw new ArgumentError(`Enum values must be distinct: ${values.join(", ")}`);
     this.values = Object.freeze([...values]);
     this.#set = new Set(values);

@@ -45,7 +45,6 @@ async function scalar(engine: Engine, query: Parameters<Engine["execute"]>[0]): 
 }
 
 forDialect("mysql", (db) => {
-
   const md = new MetaData();
   const t = new Table("conn_items", md, { id: column(Integer, { primaryKey: true }), name: column(Str(50)) });
 
@@ -55,7 +54,15 @@ forDialect("mysql", (db) => {
       const row = (await conn.execute(sql`SELECT @@SESSION.time_zone AS tz, @@SESSION.sql_mode AS mode`)).one();
       expect(row.tz).toBe("+00:00");
       const modes = String(row.mode).split(",");
-      expect(modes).toEqual(expect.arrayContaining(["STRICT_ALL_TABLES", "NO_ZERO_DATE", "NO_ZERO_IN_DATE", "ERROR_FOR_DIVISION_BY_ZERO", "NO_AUTO_VALUE_ON_ZERO"]));
+      expect(modes).toEqual(
+        expect.arrayContaining([
+          "STRICT_ALL_TABLES",
+          "NO_ZERO_DATE",
+          "NO_ZERO_IN_DATE",
+          "ERROR_FOR_DIVISION_BY_ZERO",
+          "NO_AUTO_VALUE_ON_ZERO",
+        ]),
+      );
       expect(modes).not.toContain("NO_BACKSLASH_ESCAPES");
       expect(modes).not.toContain("ANSI_QUOTES");
     });
@@ -64,13 +71,16 @@ forDialect("mysql", (db) => {
       await using conn = await db.engine.connect();
       const mariadb = (conn.dialect as MySqlDialect).isMariaDb;
       // ORACLE (MariaDB only) implies ANSI_QUOTES and PIPES_AS_CONCAT and switches the parser.
-      const hostile = mariadb ? "ORACLE,NO_BACKSLASH_ESCAPES,ONLY_FULL_GROUP_BY,EMPTY_STRING_IS_NULL" : "ANSI,NO_BACKSLASH_ESCAPES,ONLY_FULL_GROUP_BY";
+      const hostile = mariadb
+        ? "ORACLE,NO_BACKSLASH_ESCAPES,ONLY_FULL_GROUP_BY,EMPTY_STRING_IS_NULL"
+        : "ANSI,NO_BACKSLASH_ESCAPES,ONLY_FULL_GROUP_BY";
       await conn.execute(sql`SET SESSION sql_mode = ${hostile}`);
       for (const s of conn.dialect.connectStatements()) await conn._runRaw(s);
       const modes = String(await conn.scalar(sql`SELECT @@SESSION.sql_mode`)).split(",");
       expect(modes).toContain("ONLY_FULL_GROUP_BY");
       expect(modes).toContain("STRICT_ALL_TABLES");
-      for (const m of ["ANSI_QUOTES", "NO_BACKSLASH_ESCAPES", "EMPTY_STRING_IS_NULL", "ORACLE", "ANSI", "PIPES_AS_CONCAT"]) expect(modes).not.toContain(m);
+      for (const m of ["ANSI_QUOTES", "NO_BACKSLASH_ESCAPES", "EMPTY_STRING_IS_NULL", "ORACLE", "ANSI", "PIPES_AS_CONCAT"])
+        expect(modes).not.toContain(m);
       // The SQL text is 'a\\b': with backslash escapes on (as DDL literals assume) it reads a\b.
       expect(await conn.scalar(sql`SELECT 'a\\\\b'`)).toBe("a\\b");
     });

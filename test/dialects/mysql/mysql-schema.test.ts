@@ -28,12 +28,13 @@ import {
 import { forDialect } from "../../support/dialects.js";
 
 async function tableNames(conn: Connection): Promise<string[]> {
-  const r = await conn.execute(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name`);
+  const r = await conn.execute(
+    sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name`,
+  );
   return r.rows.map((row) => String(row.name));
 }
 
 forDialect("mysql", (db) => {
-
   describe("tables", () => {
     it("declares enums inline, and strict mode refuses values outside them", async () => {
       const md = new MetaData();
@@ -43,11 +44,15 @@ forDialect("mysql", (db) => {
       });
       await using conn = await db.engine.connect();
       await md.createAll(conn);
-      const type = await conn.scalar(sql`SELECT column_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'sch_posts' AND column_name = 'status'`);
+      const type = await conn.scalar(
+        sql`SELECT column_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'sch_posts' AND column_name = 'status'`,
+      );
       expect(type).toBe("enum('draft','published','it''s')");
       await conn.execute(insert(t).values([{ id: 1 }, { id: 2, status: "it's" }]));
       expect(await conn.scalars(select(t.c.status).orderBy(t.c.id))).toEqual(["draft", "it's"]);
-      await expect(conn.execute(sql`INSERT INTO sch_posts (id, status) VALUES (3, ${"archived"})`)).rejects.toThrow(/Data truncated .*strict mode refuses to truncate/);
+      await expect(conn.execute(sql`INSERT INTO sch_posts (id, status) VALUES (3, ${"archived"})`)).rejects.toThrow(
+        /Data truncated .*strict mode refuses to truncate/,
+      );
       await md.dropAll(conn);
     });
 
@@ -74,7 +79,12 @@ forDialect("mysql", (db) => {
 
     it("writes column and table comments inline, and creates utf8mb4 tables", async () => {
       const md = new MetaData();
-      new Table("sch_commented", md, { id: column(Integer, { primaryKey: true, comment: "the id, with a 'quote' and a \\ backslash" }) }, { comment: "Table — ünïcode" });
+      new Table(
+        "sch_commented",
+        md,
+        { id: column(Integer, { primaryKey: true, comment: "the id, with a 'quote' and a \\ backslash" }) },
+        { comment: "Table — ünïcode" },
+      );
       await using conn = await db.engine.connect();
       await md.createAll(conn);
       const row = (
@@ -91,7 +101,9 @@ forDialect("mysql", (db) => {
 
     it("enforces CHECK constraints and names them in the error", async () => {
       const md = new MetaData({ namingConvention: defaultNamingConvention });
-      const t = new Table("sch_checked", md, { id: column(Integer, { primaryKey: true }), qty: column(Integer) }, (c) => [check(c.qty.ge(0), { name: "qty_positive" })]);
+      const t = new Table("sch_checked", md, { id: column(Integer, { primaryKey: true }), qty: column(Integer) }, (c) => [
+        check(c.qty.ge(0), { name: "qty_positive" }),
+      ]);
       await using conn = await db.engine.connect();
       await md.createAll(conn);
       const err = await conn.execute(insert(t).values({ id: 1, qty: -1 })).catch((e: unknown) => e);
@@ -117,7 +129,10 @@ forDialect("mysql", (db) => {
         [conn.execute(update(t).set({ small: 40000 })), /Out of range value for column 'small'/],
         [conn.execute(update(t).set({ price: "12345.6" })), /Out of range value for column 'price'/],
         [conn.execute(sql`UPDATE sch_strict SET small = 1 / 0`), /Division by 0/],
-        [conn.execute(sql`UPDATE sch_strict SET small = ${"12abc"}`), /(Incorrect integer value|Truncated incorrect|Data truncated for column .small.)/],
+        [
+          conn.execute(sql`UPDATE sch_strict SET small = ${"12abc"}`),
+          /(Incorrect integer value|Truncated incorrect|Data truncated for column .small.)/,
+        ],
       ];
       for (const [p, message] of cases) {
         const err = await p.catch((e: unknown) => e);
@@ -133,9 +148,12 @@ forDialect("mysql", (db) => {
     it("a failed createAll drops the tables it had created", async () => {
       const md = new MetaData();
       const parent = new Table("sch_parent", md, { id: column(Integer, { primaryKey: true }) });
-      new Table("sch_child", md, { id: column(Integer, { primaryKey: true }), parentId: column(Integer, { foreignKey: () => parent.c.id }) }, (c) => [
-        check(sql`${c.parentId} > no_such_column`, { name: "broken" }),
-      ]);
+      new Table(
+        "sch_child",
+        md,
+        { id: column(Integer, { primaryKey: true }), parentId: column(Integer, { foreignKey: () => parent.c.id }) },
+        (c) => [check(sql`${c.parentId} > no_such_column`, { name: "broken" })],
+      );
       await using conn = await db.engine.connect();
       const before = await tableNames(conn);
       await expect(md.createAll(conn)).rejects.toThrow(DatabaseError);
@@ -144,7 +162,9 @@ forDialect("mysql", (db) => {
 
     it("MariaDB refuses partial and expression indexes before any table is created", async () => {
       const md = new MetaData({ namingConvention: defaultNamingConvention });
-      new Table("sch_ix_expr", md, { id: column(Integer, { primaryKey: true }), email: column(Str(100)) }, (c) => [index([func.lower(c.email)], { name: "ix_lower_email" })]);
+      new Table("sch_ix_expr", md, { id: column(Integer, { primaryKey: true }), email: column(Str(100)) }, (c) => [
+        index([func.lower(c.email)], { name: "ix_lower_email" }),
+      ]);
       const partialMd = new MetaData({ namingConvention: defaultNamingConvention });
       new Table("sch_ix_partial", partialMd, { id: column(Integer, { primaryKey: true }), live: column(Integer) }, (c) => [
         index([c.id], { where: c.live.eq(1), name: "ix_live" }),
@@ -155,7 +175,9 @@ forDialect("mysql", (db) => {
       if (!db.caps.expressionIndexes) {
         const err = await md.createAll(conn).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(CompileError);
-        expect((err as Error).message).toMatch(/^MariaDB \d+\.\d+ cannot index expressions \(index ix_lower_email\); add a generated \(virtual\) column/);
+        expect((err as Error).message).toMatch(
+          /^MariaDB \d+\.\d+ cannot index expressions \(index ix_lower_email\); add a generated \(virtual\) column/,
+        );
       } else {
         await md.createAll(conn);
         await md.dropAll(conn);

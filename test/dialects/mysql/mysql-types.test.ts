@@ -116,11 +116,29 @@ const rows = [
     e: "a" as const,
     bin: Buffer.from([0, 0, 0]),
   },
-  { id: 4, i: null, si: null, bi: null, dec: null, money: null, f: null, s: null, tx: null, b: null, d: null, dt: null, dtz: null, tm: null, j: null, u: null, e: null, bin: null },
+  {
+    id: 4,
+    i: null,
+    si: null,
+    bi: null,
+    dec: null,
+    money: null,
+    f: null,
+    s: null,
+    tx: null,
+    b: null,
+    d: null,
+    dt: null,
+    dtz: null,
+    tm: null,
+    j: null,
+    u: null,
+    e: null,
+    bin: null,
+  },
 ];
 
 forDialect("mysql", (db) => {
-
   beforeAll(async () => {
     await md.createAll(db.engine);
     await db.engine.execute(insert(t).values(rows));
@@ -191,9 +209,7 @@ forDialect("mysql", (db) => {
             nothing: t.c.j.getText("b"),
             missing: t.c.j.getText("zz"),
             quoted: t.c.j.getText('q"uote\\d'),
-          }).where(
-            t.c.id.eq(1),
-          ),
+          }).where(t.c.id.eq(1)),
         )
       ).one();
       expect(row).toEqual({ nested: [2, "é😀"], text: "é😀", flag: "true", nothing: null, missing: null, quoted: "escaped key" });
@@ -203,9 +219,19 @@ forDialect("mysql", (db) => {
   describe("raw SQL", () => {
     it("converts by column type: BIGINT, DECIMAL, DATETIME, TIME, JSON", async () => {
       const row = (
-        await db.engine.execute(sql`SELECT bi, \`dec\`, dt, tm, j, count(*) OVER () AS n, CAST(9007199254740993 AS SIGNED) AS big FROM ty_values WHERE id = ${1}`)
+        await db.engine.execute(
+          sql`SELECT bi, \`dec\`, dt, tm, j, count(*) OVER () AS n, CAST(9007199254740993 AS SIGNED) AS big FROM ty_values WHERE id = ${1}`,
+        )
       ).one();
-      expect(row).toEqual({ bi: -(2n ** 63n), dec: "12345678901234567890.123456789", dt: rows[0]!.dt, tm: "00:00:00", j: rows[0]!.j, n: 1, big: 9007199254740993n });
+      expect(row).toEqual({
+        bi: -(2n ** 63n),
+        dec: "12345678901234567890.123456789",
+        dt: rows[0]!.dt,
+        tm: "00:00:00",
+        j: rows[0]!.j,
+        n: 1,
+        big: 9007199254740993n,
+      });
     });
   });
 });

@@ -13,7 +13,6 @@ const counters = new Table("up_counters", md, {
 });
 
 forDialect("mysql", (db) => {
-
   beforeEach(async () => {
     await md.createAll(db.engine, { checkFirst: true });
     await db.engine.execute(deleteFrom(counters));
@@ -25,8 +24,18 @@ forDialect("mysql", (db) => {
       const ins = insert(counters).values(rows);
       return ins.onDuplicateKeyUpdate({ set: { hits: counters.c.hits.add(ins.inserted.hits), note: ins.inserted.note } });
     };
-    await conn.execute(upsert([{ key: "a", hits: 1, note: "first" }, { key: "b", hits: 5 }]));
-    const r = await conn.execute(upsert([{ key: "a", hits: 2, note: "second" }, { key: "c", hits: 7 }]));
+    await conn.execute(
+      upsert([
+        { key: "a", hits: 1, note: "first" },
+        { key: "b", hits: 5 },
+      ]),
+    );
+    const r = await conn.execute(
+      upsert([
+        { key: "a", hits: 2, note: "second" },
+        { key: "c", hits: 7 },
+      ]),
+    );
     // MySQL counts 1 per inserted row and 2 per updated row.
     expect(r.rowCount).toBe(3);
     const rows = (await conn.execute(select(counters.c.key, counters.c.hits, counters.c.note).orderBy(counters.c.key))).rows;
@@ -40,8 +49,15 @@ forDialect("mysql", (db) => {
   it("sets plain values and expressions on the existing row", async () => {
     await using conn = await db.engine.connect();
     await conn.execute(insert(counters).values({ key: "k", hits: 10 }));
-    await conn.execute(insert(counters).values({ key: "k", hits: 1 }).onDuplicateKeyUpdate({ set: { hits: counters.c.hits.mul(2), note: "doubled" } }));
-    expect((await conn.execute(select(counters.c.hits, counters.c.note).where(counters.c.key.eq("k")))).one()).toEqual({ hits: 20, note: "doubled" });
+    await conn.execute(
+      insert(counters)
+        .values({ key: "k", hits: 1 })
+        .onDuplicateKeyUpdate({ set: { hits: counters.c.hits.mul(2), note: "doubled" } }),
+    );
+    expect((await conn.execute(select(counters.c.hits, counters.c.note).where(counters.c.key.eq("k")))).one()).toEqual({
+      hits: 20,
+      note: "doubled",
+    });
   });
 
   it("returns the row where the server has INSERT … RETURNING", async () => {
@@ -49,7 +65,11 @@ forDialect("mysql", (db) => {
     await using conn = await db.engine.connect();
     await conn.execute(insert(counters).values({ id: 41, key: "r", hits: 1 }));
     const ins = insert(counters).values({ key: "r", hits: 4 });
-    const row = (await conn.execute(ins.onDuplicateKeyUpdate({ set: { hits: counters.c.hits.add(ins.inserted.hits) } }).returning(counters.c.id, counters.c.hits))).one();
+    const row = (
+      await conn.execute(
+        ins.onDuplicateKeyUpdate({ set: { hits: counters.c.hits.add(ins.inserted.hits) } }).returning(counters.c.id, counters.c.hits),
+      )
+    ).one();
     // RETURNING reports the existing row as the update left it.
     expect(row).toEqual({ id: 41, hits: 5 });
   });

@@ -34,7 +34,6 @@ async function terminate(admin: Engine, pid: unknown): Promise<void> {
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 forDialect("postgresql", (db) => {
-
   describe("PostgreSQL sessions and URL options", () => {
     it("every connection runs in UTC with ISO dates", async () => {
       const r = await db.engine.execute(sql`select current_setting('TimeZone') as tz, current_setting('DateStyle') as ds`);
@@ -53,7 +52,9 @@ forDialect("postgresql", (db) => {
     });
 
     it("refuses unknown options, unsupported sslmodes and unsafe search paths before connecting", () => {
-      expect(() => createEngine(`${db.url}?sslmod=require`)).toThrow(/unknown option 'sslmod'; supported options are sslmode, application_name/);
+      expect(() => createEngine(`${db.url}?sslmod=require`)).toThrow(
+        /unknown option 'sslmod'; supported options are sslmode, application_name/,
+      );
       expect(() => createEngine(`${db.url}?sslmode=prefer`)).toThrow(ConfigurationError);
       expect(() => createEngine(`${db.url}?search_path=a;drop`)).toThrow(/search_path must be a comma-separated list/);
     });
@@ -103,9 +104,21 @@ forDialect("postgresql", (db) => {
     it("constraint violations become IntegrityErrors carrying the constraint name", async () => {
       await md.createAll(db.engine);
       await db.engine.execute(insert(parents).values({ id: 1, code: "p1" }));
-      expect(await failure(insert(parents).values({ id: 2, code: "p1" }))).toMatchObject({ violation: "unique", constraint: "uq_parents_code", code: "23505" });
-      expect(await failure(insert(kids).values({ parentId: 99, age: 1 }))).toMatchObject({ violation: "foreignKey", constraint: "fk_kids_parent_id_parents", code: "23503" });
-      expect(await failure(insert(kids).values({ parentId: 1, age: -1 }))).toMatchObject({ violation: "check", constraint: "ck_kids_age_positive", code: "23514" });
+      expect(await failure(insert(parents).values({ id: 2, code: "p1" }))).toMatchObject({
+        violation: "unique",
+        constraint: "uq_parents_code",
+        code: "23505",
+      });
+      expect(await failure(insert(kids).values({ parentId: 99, age: 1 }))).toMatchObject({
+        violation: "foreignKey",
+        constraint: "fk_kids_parent_id_parents",
+        code: "23503",
+      });
+      expect(await failure(insert(kids).values({ parentId: 1, age: -1 }))).toMatchObject({
+        violation: "check",
+        constraint: "ck_kids_age_positive",
+        code: "23514",
+      });
       const nn = await failure(sql`insert into parents (id, code) values (3, null)`);
       expect(nn).toBeInstanceOf(IntegrityError);
       expect(nn).toMatchObject({ violation: "notNull", code: "23502" });
@@ -117,7 +130,9 @@ forDialect("postgresql", (db) => {
       expect(err).toBeInstanceOf(DatabaseError);
       expect(err).not.toBeInstanceOf(IntegrityError);
       expect((err as DatabaseError).code).toBe("42P01");
-      expect((err as Error).message).toMatch(/relation "no_such_table" does not exist \(SQLSTATE 42P01\); create the table first.*\[SQL: select \* from no_such_table\]/);
+      expect((err as Error).message).toMatch(
+        /relation "no_such_table" does not exist \(SQLSTATE 42P01\); create the table first.*\[SQL: select \* from no_such_table\]/,
+      );
     });
 
     it("a failed statement inside a transaction leaves it usable after rolling back to a savepoint", async () => {
@@ -136,7 +151,9 @@ forDialect("postgresql", (db) => {
       try {
         const err = await e.connect().catch((x: unknown) => x);
         expect(err).toBeInstanceOf(ConnectionError);
-        expect((err as Error).message).toMatch(/could not connect to PostgreSQL at 127\.0\.0\.1:1 .*check that the PostgreSQL server is running.*URL is right/);
+        expect((err as Error).message).toMatch(
+          /could not connect to PostgreSQL at 127\.0\.0\.1:1 .*check that the PostgreSQL server is running.*URL is right/,
+        );
       } finally {
         await e.dispose();
       }

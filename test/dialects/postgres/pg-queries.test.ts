@@ -1,6 +1,20 @@
 /** PostgreSQL-only query features on the real server: JSONB paths, DISTINCT ON, upserts on constraints, SKIP LOCKED, ILIKE, streaming. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { Boolean, column, defaultNamingConvention, Integer, IntegrityError, Jsonb, MetaData, select, sql, String as Str, Table, update, func } from "athanor";
+import {
+  Boolean,
+  column,
+  defaultNamingConvention,
+  Integer,
+  IntegrityError,
+  Jsonb,
+  MetaData,
+  select,
+  sql,
+  String as Str,
+  Table,
+  update,
+  func,
+} from "athanor";
 import { insert } from "athanor/dialects/postgres";
 import { forDialect } from "../../support/dialects.js";
 
@@ -19,7 +33,6 @@ const counters = new Table("counters", md, {
 const jobs = new Table("jobs", md, { id: column(Integer, { primaryKey: true }), done: column(Boolean, { default: false }) });
 
 forDialect("postgresql", (db) => {
-
   beforeAll(async () => {
     await md.createAll(db.engine);
     await db.engine.execute(
@@ -35,7 +48,9 @@ forDialect("postgresql", (db) => {
   describe("PostgreSQL JSONB path queries", () => {
     it("filters and selects by keys and array indexes", async () => {
       const r = await db.engine.execute(
-        select({ id: docs.c.id, firstTag: docs.c.body.getText("tags", 0), tags: docs.c.body.get("tags") }).where(docs.c.body.getText("kind").eq("note")).orderBy(docs.c.id),
+        select({ id: docs.c.id, firstTag: docs.c.body.getText("tags", 0), tags: docs.c.body.get("tags") })
+          .where(docs.c.body.getText("kind").eq("note"))
+          .orderBy(docs.c.id),
       );
       expect(r.rows).toEqual([
         { id: 1, firstTag: "a", tags: ["a", "b"] },
@@ -59,14 +74,18 @@ forDialect("postgresql", (db) => {
     });
 
     it("JSONB containment through raw SQL with a typed document", async () => {
-      const r = await db.engine.execute(sql`select ${docs.c.id} from ${docs} where ${docs.c.body} @> ${JSON.stringify({ tags: ["b"] })}::jsonb`);
+      const r = await db.engine.execute(
+        sql`select ${docs.c.id} from ${docs} where ${docs.c.body} @> ${JSON.stringify({ tags: ["b"] })}::jsonb`,
+      );
       expect(r.scalars()).toEqual([1]);
     });
   });
 
   describe("PostgreSQL-only select clauses", () => {
     it("DISTINCT ON keeps the first row per group", async () => {
-      const r = await db.engine.execute(select(docs.c.owner, docs.c.title).distinctOn(docs.c.owner).orderBy(docs.c.owner, docs.c.id.desc()));
+      const r = await db.engine.execute(
+        select(docs.c.owner, docs.c.title).distinctOn(docs.c.owner).orderBy(docs.c.owner, docs.c.id.desc()),
+      );
       expect(r.rows).toEqual([
         { owner: "ann", title: "second post" },
         { owner: "bob", title: "Bob's POST" },
@@ -91,20 +110,32 @@ forDialect("postgresql", (db) => {
   describe("PostgreSQL upserts", () => {
     it("ON CONFLICT (column) DO UPDATE with excluded values", async () => {
       const ins = insert(counters).values({ name: "a", hits: 1 });
-      const up = ins.onConflictDoUpdate({ target: counters.c.name, set: { hits: counters.c.hits.add(ins.excluded.hits) } }).returning(counters.c.hits);
+      const up = ins
+        .onConflictDoUpdate({ target: counters.c.name, set: { hits: counters.c.hits.add(ins.excluded.hits) } })
+        .returning(counters.c.hits);
       expect(await db.engine.execute(up).then((r) => r.scalar())).toBe(1);
       expect(await db.engine.execute(up).then((r) => r.scalar())).toBe(2);
     });
 
     it("ON CONFLICT ON CONSTRAINT names the unique constraint", async () => {
       const ins = insert(counters).values({ name: "a", hits: 10 });
-      const up = ins.onConflictDoUpdate({ target: { constraint: "uq_counters_name" }, set: { hits: ins.excluded.hits } }).returning(counters.c.hits);
+      const up = ins
+        .onConflictDoUpdate({ target: { constraint: "uq_counters_name" }, set: { hits: ins.excluded.hits } })
+        .returning(counters.c.hits);
       expect(await db.engine.execute(up).then((r) => r.scalar())).toBe(10);
-      const nothing = await db.engine.execute(insert(counters).values({ name: "a" }).onConflictDoNothing({ target: { constraint: "uq_counters_name" } }));
-      expect(nothing.rowCount).toBe(0);
-      await expect(db.engine.execute(insert(counters).values({ name: "b" }).onConflictDoNothing({ target: { constraint: "no_such_constraint" } }))).rejects.toThrow(
-        /constraint "no_such_constraint" for table "counters" does not exist/,
+      const nothing = await db.engine.execute(
+        insert(counters)
+          .values({ name: "a" })
+          .onConflictDoNothing({ target: { constraint: "uq_counters_name" } }),
       );
+      expect(nothing.rowCount).toBe(0);
+      await expect(
+        db.engine.execute(
+          insert(counters)
+            .values({ name: "b" })
+            .onConflictDoNothing({ target: { constraint: "no_such_constraint" } }),
+        ),
+      ).rejects.toThrow(/constraint "no_such_constraint" for table "counters" does not exist/);
     });
 
     it("without ON CONFLICT the duplicate is an IntegrityError naming the constraint", async () => {

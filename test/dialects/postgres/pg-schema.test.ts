@@ -20,7 +20,6 @@ import {
 import { forDialect } from "../../support/dialects.js";
 
 forDialect("postgresql", (db) => {
-
   async function enumTypes(schema = "public"): Promise<Record<string, string[]>> {
     const r = await db.engine.execute(
       sql`select t.typname as name, json_agg(e.enumlabel order by e.enumsortorder) as labels
@@ -50,7 +49,9 @@ forDialect("postgresql", (db) => {
       await db.engine.execute(insert(posts).values([{ status: "draft" }, { status: "it's odd", mood: "ok" }]));
       const r = await db.engine.execute(select(posts.c.status).where(posts.c.status.eq("it's odd")));
       expect(r.scalars()).toEqual(["it's odd"]);
-      await expect(db.engine.execute(sql`insert into posts (status) values ('nope')`)).rejects.toThrow(/invalid input value for enum post_status/);
+      await expect(db.engine.execute(sql`insert into posts (status) values ('nope')`)).rejects.toThrow(
+        /invalid input value for enum post_status/,
+      );
     });
 
     it("dropAll drops the types once no dropped table uses them", async () => {
@@ -77,10 +78,16 @@ forDialect("postgresql", (db) => {
       const md = new MetaData();
       const t = new Table("auto_ids", md, { id: column(Integer, { primaryKey: true }), v: column(Str(10)) });
       await md.createAll(db.engine);
-      const ids = await db.engine.execute(insert(t).values([{ v: "a" }, { v: "b" }]).returning(t.c.id));
+      const ids = await db.engine.execute(
+        insert(t)
+          .values([{ v: "a" }, { v: "b" }])
+          .returning(t.c.id),
+      );
       expect(ids.scalars()).toEqual([1, 2]);
       await db.engine.execute(insert(t).values({ id: 100, v: "c" }));
-      const r = await db.engine.execute(sql`select is_identity, identity_generation from information_schema.columns where table_name = 'auto_ids' and column_name = 'id'`);
+      const r = await db.engine.execute(
+        sql`select is_identity, identity_generation from information_schema.columns where table_name = 'auto_ids' and column_name = 'id'`,
+      );
       expect(r.one()).toEqual({ is_identity: "YES", identity_generation: "BY DEFAULT" });
     });
 
@@ -91,7 +98,11 @@ forDialect("postgresql", (db) => {
         v: column(Str(10)),
       });
       await md.createAll(db.engine);
-      const ids = await db.engine.execute(insert(t).values([{ v: "a" }, { v: "b" }]).returning(t.c.id));
+      const ids = await db.engine.execute(
+        insert(t)
+          .values([{ v: "a" }, { v: "b" }])
+          .returning(t.c.id),
+      );
       expect(ids.scalars()).toEqual([1000n, 1010n]);
       await expect(db.engine.execute(insert(t).values({ id: 5n, v: "x" }))).rejects.toThrow(DatabaseError);
       await expect(db.engine.execute(insert(t).values({ id: 5n, v: "x" }))).rejects.toThrow(/SQLSTATE 428C9/);
@@ -101,7 +112,12 @@ forDialect("postgresql", (db) => {
   describe("PostgreSQL comments, UUID and JSONB columns", () => {
     it("table and column comments are readable from the catalog", async () => {
       const md = new MetaData();
-      new Table("noted", md, { id: column(Integer, { primaryKey: true, comment: "the key's value" }), doc: column(Jsonb) }, { comment: "Noted things" });
+      new Table(
+        "noted",
+        md,
+        { id: column(Integer, { primaryKey: true, comment: "the key's value" }), doc: column(Jsonb) },
+        { comment: "Noted things" },
+      );
       await md.createAll(db.engine);
       const r = await db.engine.execute(
         sql`select obj_description('noted'::regclass, 'pg_class') as t, col_description('noted'::regclass, 1) as c, format_type(atttypid, atttypmod) as doc_type
@@ -112,11 +128,16 @@ forDialect("postgresql", (db) => {
 
     it("uuid columns are native and generate server-side defaults", async () => {
       const md = new MetaData();
-      const t = new Table("tokens", md, { id: column(Uuid, { primaryKey: true, serverDefault: sql`gen_random_uuid()` }), label: column(Str(10)) });
+      const t = new Table("tokens", md, {
+        id: column(Uuid, { primaryKey: true, serverDefault: sql`gen_random_uuid()` }),
+        label: column(Str(10)),
+      });
       await md.createAll(db.engine);
       const id = await db.engine.execute(insert(t).values({ label: "a" }).returning(t.c.id)).then((r) => r.scalar());
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      const r = await db.engine.execute(sql`select data_type from information_schema.columns where table_name = 'tokens' and column_name = 'id'`);
+      const r = await db.engine.execute(
+        sql`select data_type from information_schema.columns where table_name = 'tokens' and column_name = 'id'`,
+      );
       expect(r.scalar()).toBe("uuid");
     });
 

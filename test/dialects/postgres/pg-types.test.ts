@@ -52,7 +52,6 @@ const values = new Table("pg_values", md, {
 });
 
 forDialect("postgresql", (db) => {
-
   let nextId = 1;
   /** Inserts one row and reads it back through a typed select. */
   async function roundTrip(row: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -68,13 +67,24 @@ forDialect("postgresql", (db) => {
     });
 
     it("integers at their limits", async () => {
-      expect(await roundTrip({ int: 2147483647, small: -32768, big: 9223372036854775807n })).toMatchObject({ int: 2147483647, small: -32768, big: 9223372036854775807n });
-      expect(await roundTrip({ int: -2147483648, small: 32767, big: -9223372036854775808n })).toMatchObject({ int: -2147483648, small: 32767, big: -9223372036854775808n });
+      expect(await roundTrip({ int: 2147483647, small: -32768, big: 9223372036854775807n })).toMatchObject({
+        int: 2147483647,
+        small: -32768,
+        big: 9223372036854775807n,
+      });
+      expect(await roundTrip({ int: -2147483648, small: 32767, big: -9223372036854775808n })).toMatchObject({
+        int: -2147483648,
+        small: 32767,
+        big: -9223372036854775808n,
+      });
       expect(await roundTrip({ big: 0n })).toMatchObject({ big: 0n });
     });
 
     it("decimals exactly, as strings", async () => {
-      expect(await roundTrip({ exact: "12345678901234567890.123456789", anyScale: "-0.01" })).toMatchObject({ exact: "12345678901234567890.123456789", anyScale: "-0.01" });
+      expect(await roundTrip({ exact: "12345678901234567890.123456789", anyScale: "-0.01" })).toMatchObject({
+        exact: "12345678901234567890.123456789",
+        anyScale: "-0.01",
+      });
       expect(await roundTrip({ exact: "-0.01", anyScale: "0.000000000000000000000000000001" })).toMatchObject({
         exact: "-0.010000000",
         anyScale: "0.000000000000000000000000000001",
@@ -122,23 +132,28 @@ forDialect("postgresql", (db) => {
       const d = new Date("2024-03-10T01:30:00.500Z");
       const id = nextId;
       await roundTrip({ at: d, atTz: d });
-      const r = await db.engine.execute(sql`select ${values.c.at}::text as naive, ${values.c.atTz}::text as tz from ${values} where ${values.c.id} = ${id}`);
+      const r = await db.engine.execute(
+        sql`select ${values.c.at}::text as naive, ${values.c.atTz}::text as tz from ${values} where ${values.c.id} = ${id}`,
+      );
       expect(r.one()).toEqual({ naive: "2024-03-10 01:30:00.5", tz: "2024-03-10 01:30:00.5+00" });
     });
 
     it("times with fractions", async () => {
-      for (const clock of ["00:00:00", "23:59:59.999999", "12:34:56.5", "08:00:00.123"]) expect(await roundTrip({ clock })).toMatchObject({ clock });
+      for (const clock of ["00:00:00", "23:59:59.999999", "12:34:56.5", "08:00:00.123"])
+        expect(await roundTrip({ clock })).toMatchObject({ clock });
     });
 
     it("JSON and JSONB documents: nested arrays, unicode, scalars", async () => {
-      const doc = { a: [1, [2, [3, "ü"]]], "ключ": "值 😀", n: null, t: true, f: 1.5, empty: {}, list: [] };
+      const doc = { a: [1, [2, [3, "ü"]]], ключ: "值 😀", n: null, t: true, f: 1.5, empty: {}, list: [] };
       expect(await roundTrip({ doc, docb: doc })).toMatchObject({ doc, docb: doc });
       expect(await roundTrip({ doc: [1, 2, 3], docb: ["a", { b: [] }] })).toMatchObject({ doc: [1, 2, 3], docb: ["a", { b: [] }] });
       expect(await roundTrip({ doc: "just a string", docb: 42 })).toMatchObject({ doc: "just a string", docb: 42 });
     });
 
     it("uuids come back lower-case", async () => {
-      expect(await roundTrip({ uid: "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11" })).toMatchObject({ uid: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11" });
+      expect(await roundTrip({ uid: "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11" })).toMatchObject({
+        uid: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+      });
     });
 
     it("native enums", async () => {
@@ -161,7 +176,13 @@ forDialect("postgresql", (db) => {
   describe("PostgreSQL aggregate and expression results", () => {
     it("count and sum over integers (int8 on the wire) come back as numbers; over BIGINT as bigint", async () => {
       const r = await db.engine.execute(
-        select({ n: func.count(), total: func.sum(values.c.int), smallTotal: func.sum(values.c.small), bigMax: func.max(values.c.big), avg: func.avg(values.c.small) }).from(values),
+        select({
+          n: func.count(),
+          total: func.sum(values.c.int),
+          smallTotal: func.sum(values.c.small),
+          bigMax: func.max(values.c.big),
+          avg: func.avg(values.c.small),
+        }).from(values),
       );
       const row = r.one();
       expect(typeof row.n).toBe("number");
@@ -173,13 +194,29 @@ forDialect("postgresql", (db) => {
 
     it("typed literals read back as their type", async () => {
       const r = await db.engine.execute(
-        select({ i: literal(5, Integer).add(2), b: literal(true, Boolean), d: literal(new Date(0), DateTime), n: literal("1.005", Numeric(10, 2)), big: literal(2n ** 62n, BigInteger) }),
+        select({
+          i: literal(5, Integer).add(2),
+          b: literal(true, Boolean),
+          d: literal(new Date(0), DateTime),
+          n: literal("1.005", Numeric(10, 2)),
+          big: literal(2n ** 62n, BigInteger),
+        }),
       );
       expect(r.one()).toEqual({ i: 7, b: true, d: new Date(0), n: "1.005", big: 2n ** 62n });
       const more = await db.engine.execute(
-        select({ bin: literal(Buffer.from([0, 1, 255]), LargeBinary), uid: literal("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", Uuid), t: literal("01:02:03.5", Time), day: literal("1999-12-31", DateOnly) }),
+        select({
+          bin: literal(Buffer.from([0, 1, 255]), LargeBinary),
+          uid: literal("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", Uuid),
+          t: literal("01:02:03.5", Time),
+          day: literal("1999-12-31", DateOnly),
+        }),
       );
-      expect(more.one()).toEqual({ bin: Buffer.from([0, 1, 255]), uid: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", t: "01:02:03.5", day: "1999-12-31" });
+      expect(more.one()).toEqual({
+        bin: Buffer.from([0, 1, 255]),
+        uid: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        t: "01:02:03.5",
+        day: "1999-12-31",
+      });
     });
 
     it("raw SQL columns are converted by type OID", async () => {

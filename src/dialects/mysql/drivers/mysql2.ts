@@ -185,7 +185,11 @@ class Mysql2Connection implements DriverConnection {
 
   #deadError(): Error {
     const cause = this.#dead!;
-    const err = Object.assign(new Error(`the connection was closed earlier (${cause.message})`), { code: cause.code ?? "PROTOCOL_CONNECTION_LOST", fatal: true, cause });
+    const err = Object.assign(new Error(`the connection was closed earlier (${cause.message})`), {
+      code: cause.code ?? "PROTOCOL_CONNECTION_LOST",
+      fatal: true,
+      cause,
+    });
     (err as unknown as Record<symbol, unknown>)[CONNECTION_DEAD] = true;
     return err;
   }
@@ -254,7 +258,12 @@ class Mysql2Connection implements DriverConnection {
     });
   }
 
-  async *stream(sql: string, params: readonly unknown[], _hints: ExecuteHints, batchSize: number): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }> {
+  async *stream(
+    sql: string,
+    params: readonly unknown[],
+    _hints: ExecuteHints,
+    batchSize: number,
+  ): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }> {
     if (this.#dead) throw this.#deadError();
     const cmd = params.length === 0 ? this.#raw.query(sql) : this.#raw.execute(sql, this.#params(params));
     let columns: DriverColumn[] = [];
@@ -388,11 +397,17 @@ export class Mysql2Driver implements Driver {
   #connectError(err: RawError): ConnectionError {
     const code = err.code ?? (err.errno === undefined ? undefined : String(err.errno));
     let hint = "check that the server is running and that the URL's host and port are right";
-    if (err.errno === 1045 || err.errno === 1698 || code?.startsWith("ER_ACCESS_DENIED")) hint = "check the user name and password in the URL";
-    else if (err.errno === 1049 || code === "ER_BAD_DB_ERROR") hint = "create the database first (CREATE DATABASE …) or fix its name in the URL";
-    else if (err.errno === 1040 || code === "ER_CON_COUNT_ERROR") hint = "the server has too many connections; lower pool.size or raise max_connections";
+    if (err.errno === 1045 || err.errno === 1698 || code?.startsWith("ER_ACCESS_DENIED"))
+      hint = "check the user name and password in the URL";
+    else if (err.errno === 1049 || code === "ER_BAD_DB_ERROR")
+      hint = "create the database first (CREATE DATABASE …) or fix its name in the URL";
+    else if (err.errno === 1040 || code === "ER_CON_COUNT_ERROR")
+      hint = "the server has too many connections; lower pool.size or raise max_connections";
     else if (code === "ETIMEDOUT") hint = "the server did not answer in time; check the host, port and firewall, or raise connectTimeoutMs";
     else if (code === "ENOTFOUND" || code === "EAI_AGAIN") hint = "the host name does not resolve; check the URL";
-    return new ConnectionError(`could not connect to the MySQL/MariaDB server at ${this.address}: ${err.message}; ${hint}`, { cause: err, code });
+    return new ConnectionError(`could not connect to the MySQL/MariaDB server at ${this.address}: ${err.message}; ${hint}`, {
+      cause: err,
+      code,
+    });
   }
 }

@@ -114,7 +114,11 @@ class PgConnection implements DriverConnection {
     client.on("end", () => {
       this.#dead ??= new Error("Connection terminated");
     });
-    const wire = (client as unknown as { connection?: { on(event: string, fn: (msg: { parameterName: string; parameterValue: string }) => void): void } }).connection;
+    const wire = (
+      client as unknown as {
+        connection?: { on(event: string, fn: (msg: { parameterName: string; parameterValue: string }) => void): void };
+      }
+    ).connection;
     wire?.on("parameterStatus", (msg) => {
       if (msg.parameterName === "server_version") this.serverVersion = msg.parameterValue;
     });
@@ -137,7 +141,8 @@ class PgConnection implements DriverConnection {
     this.#checkAlive();
     let res: ArrayResult | ArrayResult[];
     try {
-      res = (await this.#client.query({ text: sql, values: params as unknown[], rowMode: "array", types: this.#types })) as unknown as ArrayResult | ArrayResult[];
+      res = (await this.#client.query({ text: sql, values: params as unknown[], rowMode: "array", types: this.#types })) as unknown as
+        ArrayResult | ArrayResult[];
     } catch (err) {
       throw this.#failed(err);
     }
@@ -151,7 +156,12 @@ class PgConnection implements DriverConnection {
     };
   }
 
-  async *stream(sql: string, params: readonly unknown[], _hints: ExecuteHints, batchSize: number): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }> {
+  async *stream(
+    sql: string,
+    params: readonly unknown[],
+    _hints: ExecuteHints,
+    batchSize: number,
+  ): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }> {
     const Cursor = loadCursor();
     this.#checkAlive();
     const cursor: PgCursor = this.#client.query(new Cursor(sql, params as unknown[], { rowMode: "array", types: this.#types }));
@@ -214,7 +224,10 @@ function socketCode(err: unknown): string | undefined {
 }
 
 /** A ConnectionError naming where athanor tried to connect and what to check. */
-export function connectFailure(err: unknown, o: Pick<PgDriverOptions, "host" | "port" | "user" | "database" | "masked" | "connectTimeoutMs">): ConnectionError {
+export function connectFailure(
+  err: unknown,
+  o: Pick<PgDriverOptions, "host" | "port" | "user" | "database" | "masked" | "connectTimeoutMs">,
+): ConnectionError {
   const code = socketCode(err);
   const where = `${o.host ?? "localhost"}:${o.port ?? 5432}`;
   const message = (err as Error)?.message || (err as { errors?: Error[] })?.errors?.[0]?.message || String(err);

@@ -83,7 +83,12 @@ class BetterSqliteConnection implements DriverConnection {
     return { rows: undefined, columns: undefined, rowCount: info.changes, lastInsertId: info.lastInsertRowid };
   }
 
-  async *stream(sql: string, params: readonly unknown[], hints: ExecuteHints, batchSize: number): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }> {
+  async *stream(
+    sql: string,
+    params: readonly unknown[],
+    hints: ExecuteHints,
+    batchSize: number,
+  ): AsyncIterable<{ rows: unknown[][]; columns: readonly DriverColumn[] }> {
     // A statement being iterated cannot be reused, so streams get their own prepared statement.
     const stmt = this.#db.prepare(sql);
     if (!stmt.reader) throw new ConfigurationError("stream() needs a statement that returns rows");
@@ -130,12 +135,20 @@ export class BetterSqliteDriver implements Driver {
     const Ctor = loadDriver();
     let db: Database;
     try {
-      db = new Ctor(this.options.path, { readonly: this.options.readonly, fileMustExist: this.options.readonly, timeout: this.options.busyTimeoutMs, ...this.options.extra });
-    } catch (err) {
-      throw new ConnectionError(`could not open SQLite database ${JSON.stringify(this.options.path)}: ${(err as Error).message}; check that the directory exists and is writable`, {
-        cause: err,
-        code: (err as { code?: string }).code,
+      db = new Ctor(this.options.path, {
+        readonly: this.options.readonly,
+        fileMustExist: this.options.readonly,
+        timeout: this.options.busyTimeoutMs,
+        ...this.options.extra,
       });
+    } catch (err) {
+      throw new ConnectionError(
+        `could not open SQLite database ${JSON.stringify(this.options.path)}: ${(err as Error).message}; check that the directory exists and is writable`,
+        {
+          cause: err,
+          code: (err as { code?: string }).code,
+        },
+      );
     }
     return new BetterSqliteConnection(db);
   }
