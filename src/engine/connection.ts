@@ -19,6 +19,20 @@ import { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
 import { Transaction } from "./transaction.js";
 
+/** Rows of a statement as arrays of converted values (the ORM's view of results). */
+export interface ArrayResult {
+  readonly rows: unknown[][];
+  readonly rowCount: number;
+  readonly lastInsertId: number | bigint | undefined;
+  readonly sql: string;
+}
+
+function refuseEntities(): never {
+  throw new ArgumentError(
+    "this statement selects mapped classes, which only a Session can turn into objects: run it with session.execute() / session.scalars(), or select columns (select(User.id, User.email)) to get plain rows here",
+  );
+}
+
 /** Values for named parameters (`bindParam("id")`). */
 export type Params = Readonly<Record<string, unknown>>;
 
@@ -178,12 +192,38 @@ export class Connection implements SchemaRunner, AsyncDisposable {
    */
   async execute<T extends Statement>(stmt: T, params?: Params): Promise<Result<RowOfStatement<T>, ScalarOfStatement<T>>> {
     const { plan, binds } = this.#prepare(stmt);
-    if (plan.insert) return this.#executeInsert(plan, binds, params, (statementNode(stmt) as InsertNode).rows!) as never;
+    if (plan.entities) refuseEntities();
+    if (plan.insert) return (await this.#executeInsert(plan, binds, params, (statementNode(stmt) as InsertNode).rows!)) as never;
     const rows = plan.compiled.insertColumns ? (statementNode(stmt) as InsertNode).rows : undefined;
     const args = buildParams(plan, binds, params, rows);
     let res = this.#run(plan.compiled.sql, args, plan.hints);
     if (res instanceof Promise) res = await res;
     return this.#result(plan, res, plan.compiled.sql) as never;
+  }
+
+  /**
+   * @internal For the ORM: runs a statement (entity selects included) and returns its rows as arrays
+   * of converted values, in select-list order.
+   */
+  async _executeArrays(stmt: Statement, params?: Params): Promise<ArrayResult> {
+    const { plan, binds } = this.#prepare(stmt);
+    if (plan.insert) return (await this.#executeInsert(plan, binds, params, (statementNode(stmt) as InsertNode).rows!, true)) as ArrayResult;
+    const rows = plan.compiled.insertColumns ? (statementNode(stmt) as InsertNode).rows : undefined;
+    let res = this.#run(plan.compiled.sql, buildParams(plan, binds, params, rows), plan.hints);
+    if (res instanceof Promise) res = await res;
+    return this.#arrays(plan, res, plan.compiled.sql);
+  }
+
+  #arrays(plan: ExecutionPlan, res: DriverResult, sql: string): ArrayResult {
+    const procs = plan.resultProcessors ?? (res.columns ?? []).map((c) => this.context.dialect.untypedResultProcessor(c));
+    const rows = res.rows ?? [];
+    for (const row of rows)
+      for (let i = 0; i < procs.length; i++) {
+        const p = procs[i];
+        const v = row[i];
+        row[i] = v === null || v === undefined ? null : p === undefined ? v : p(v);
+      }
+    return { rows, rowCount: res.rowCount, lastInsertId: res.lastInsertId, sql };
   }
 
   #result(plan: ExecutionPlan, res: DriverResult, sql: string): Result<Record<string, unknown>, unknown> {
@@ -210,7 +250,8 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     binds: readonly BindNode[],
     named: Params | undefined,
     rows: NonNullable<InsertNode["rows"]>,
-  ): Promise<Result<Record<string, unknown>, unknown>> {
+    arrays = false,
+  ): Promise<Result<Record<string, unknown>, unknown> | ArrayResult> {
     const ins = plan.insert!;
     const numeric = this.context.dialect.paramStyle === "numeric";
     const runBatch = async (start: number, end: number): Promise<DriverResult & { sql: string }> => {
@@ -220,7 +261,7 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     };
     if (rows.length <= ins.rowsPerBatch) {
       const res = await runBatch(0, rows.length);
-      return this.#result(plan, res, res.sql);
+      return arrays ? this.#arrays(plan, res, res.sql) : this.#result(plan, res, res.sql);
     }
     // Several statements: all or nothing, in a transaction (or a savepoint inside the caller's).
     return this.transaction(async () => {
@@ -235,7 +276,8 @@ export class Connection implements SchemaRunner, AsyncDisposable {
         if (last.rows) for (const r of last.rows) out.push(r);
       }
       const lastInsertId = this.context.dialect.insertIdIsFirstRow ? firstId : last.lastInsertId;
-      return this.#result(plan, { rows: last.rows ? out : undefined, columns: last.columns, rowCount: count, lastInsertId }, last.sql);
+      const all: DriverResult = { rows: last.rows ? out : undefined, columns: last.columns, rowCount: count, lastInsertId };
+      return arrays ? this.#arrays(plan, all, last.sql) : this.#result(plan, all, last.sql);
     });
   }
 
@@ -263,6 +305,7 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1)
       throw new ArgumentError(`stream(): batchSize must be a positive integer, got ${describeValue(batchSize)}`);
     const { plan, binds } = this.#prepare(stmt);
+    if (plan.entities) refuseEntities();
     if (!plan.compiled.returnsRows || plan.insert)
       throw new ArgumentError("stream() needs a statement that returns rows (a select, or DML with returning())");
     const args = buildParams(plan, binds, params);

@@ -22,6 +22,8 @@ export interface ExecutionPlan {
   readonly resultProcessors: readonly (ResultProcessor | undefined)[] | undefined;
   readonly hints: ExecuteHints;
   readonly insert: InsertExecution | undefined;
+  /** The statement selects mapped entities (only a Session may run it). */
+  readonly entities: boolean;
 }
 
 /** The batched-insert part of a plan. */
@@ -139,6 +141,7 @@ export function makePlan(dialect: Dialect, compiled: CompiledStatement): Executi
     resultProcessors: cols?.map((c) => (c.type && c.type !== UNTYPED ? dialect.resultProcessor(c.type, hints) : undefined)),
     hints,
     insert,
+    entities: compiled.entities,
   };
 }
 

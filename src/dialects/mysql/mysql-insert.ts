@@ -7,7 +7,7 @@ import type { ExprNode } from "../../sql/nodes/expression-nodes.js";
 import { toOperandNode } from "../../sql/elements/expression.js";
 import type { Column } from "../../sql/schema/column.js";
 import { TableAlias, type Table } from "../../sql/schema/table.js";
-import { Insert, type ColumnsOf, type UpdateValues } from "../../sql/statements/dml.js";
+import { Insert, type ColumnsOf, type DmlTarget, type UpdateValues } from "../../sql/statements/dml.js";
 import { INSERTED_ALIAS, insertedAliases, type OnDuplicateKeyClause } from "./mysql-compiler.js";
 
 const aliases = new WeakMap<Table, TableAlias>();
@@ -24,7 +24,7 @@ function insertedOf(table: Table): TableAlias {
 }
 
 /** An INSERT with MySQL's upsert, `.onDuplicateKeyUpdate()`. */
-export class MySqlInsert<T extends Table<string, any> = Table, R = never, S = unknown> extends Insert<T, R, S> {
+export class MySqlInsert<T extends DmlTarget = Table, R = never, S = unknown> extends Insert<T, R, S> {
   /**
    * The row proposed for insertion, for use in `onDuplicateKeyUpdate({ set })`. Compiles to the
    * row alias on MySQL 8.0.19+ (`new.hits`) and to `VALUES(hits)` on MariaDB and older MySQL.

@@ -2,9 +2,9 @@
  * athanor/dialects/postgres: the PostgreSQL dialect (registered for `postgresql://` and
  * `postgres://` URLs) and its insert() with ON CONFLICT upserts, including ON CONSTRAINT targets.
  */
+import type { DmlTarget } from "../../sql/statements/dml.js";
 import { registerDialect } from "../../engine/dialect-registry.js";
 import { OnConflictInsert } from "../../sql/statements/on-conflict.js";
-import type { Table } from "../../sql/schema/table.js";
 import { insert as coreInsert } from "../../sql/statements/dml.js";
 import { PostgresDialect } from "./postgres-dialect.js";
 
@@ -20,7 +20,7 @@ registerDialect(["postgresql", "postgres"], (url) => new PostgresDialect(url));
  * insert(users).values({ email }).onConflictDoNothing({ target: { constraint: "uq_users_email" } })
  * // … ON CONFLICT ON CONSTRAINT "uq_users_email" DO NOTHING
  */
-export function insert<T extends Table<string, any>>(table: T): OnConflictInsert<T> {
+export function insert<T extends DmlTarget>(table: T): OnConflictInsert<T> {
   return new OnConflictInsert<T>(coreInsert(table).node);
 }
 

@@ -75,6 +75,8 @@ export interface CompiledStatement {
   /** Result columns for statements that return rows; undefined for raw SQL (columns come from the driver). */
   readonly resultColumns: readonly ResultColumn[] | undefined;
   readonly returnsRows: boolean;
+  /** The statement selects mapped entities (`select(User)`), so only a Session can run it. */
+  readonly entities: boolean;
   /** Present for INSERT … VALUES statements with plain values. */
   readonly insert?: InsertBatchPlan | undefined;
   /** Columns of a row-by-row INSERT (cell slots refer to them). */

@@ -38,6 +38,7 @@ export class SqlCompiler extends ExpressionCompiler {
   /** CTEs referenced anywhere, hoisted to the top-level WITH in first-rendered order. */
   readonly #ctes = new Map<string, CteEntry>();
   readonly #cteOrder: string[] = [];
+  #entities = false;
 
   constructor(dialect: CompilerDialect, binds: readonly BindNode[]) {
     super(dialect, binds);
@@ -45,6 +46,7 @@ export class SqlCompiler extends ExpressionCompiler {
 
   /** Compiles a statement. */
   compile(node: StatementNode): CompiledStatement {
+    this.#entities = node.kind === "Select" || node.kind === "Compound" ? firstSelect(node).entities.length > 0 : false;
     switch (node.kind) {
       case "Select":
       case "Compound": {
@@ -98,7 +100,7 @@ export class SqlCompiler extends ExpressionCompiler {
     returnsRows: boolean,
   ): CompiledStatement {
     const { sql, slots } = this.placeholders(text);
-    return { kind, sql, slots, resultColumns: resultCols, returnsRows };
+    return { kind, sql, slots, resultColumns: resultCols, returnsRows, entities: this.#entities };
   }
 
   protected placeholders(text: string, offset = 0): { sql: string; slots: ParamSlot[] } {
@@ -366,7 +368,7 @@ export class SqlCompiler extends ExpressionCompiler {
       tail: this.pieces(tailText),
       columns,
     };
-    return { kind: "insert", sql: "", slots: [], resultColumns: result, returnsRows: !!n.returning, insert };
+    return { kind: "insert", sql: "", slots: [], resultColumns: result, returnsRows: !!n.returning, entities: false, insert };
   }
 
   /** Renders CTEs of an INSERT before it. */

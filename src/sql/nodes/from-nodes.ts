@@ -6,6 +6,7 @@ import type { SqlType } from "../types/sql-type.js";
 import type { Column } from "../schema/column.js";
 import type { Table } from "../schema/table.js";
 import type { ExprNode, BindNode } from "./expression-nodes.js";
+import type { EntityRange } from "../statements/entity.js";
 
 /** Anything that can appear in FROM and owns columns. Implemented by Table, Alias, Subquery, Cte. */
 export interface NamedFrom {
@@ -63,6 +64,8 @@ export interface SelectNode {
   readonly ctes: readonly CteLike[];
   /** "auto": correlate to enclosing queries when used as a subquery; "none": never. */
   readonly correlate: "auto" | "none";
+  /** Spans of the select list that load mapped entities (`select(User)`); read by the ORM. */
+  readonly entities: readonly EntityRange[];
 }
 
 export interface CompoundNode {
@@ -164,7 +167,7 @@ export type StatementNode = SelectLike | DmlNode | TextStatementNode;
  * with all of its properties (unused ones undefined) by the factories below.
  */
 
-export function selectNode(items: readonly SelectItemNode[]): SelectNode {
+export function selectNode(items: readonly SelectItemNode[], entities: readonly EntityRange[] = []): SelectNode {
   return {
     kind: "Select",
     items,
@@ -180,6 +183,7 @@ export function selectNode(items: readonly SelectItemNode[]): SelectNode {
     lock: undefined,
     ctes: [],
     correlate: "auto",
+    entities,
   };
 }
 

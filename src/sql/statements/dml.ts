@@ -23,11 +23,15 @@ import { and, conditionNode, type Condition } from "../elements/conjunctions.js"
 import type { Column } from "../schema/column.js";
 import { TableAlias, type ColumnsRecord, type Table } from "../schema/table.js";
 import type { Executable, StatementMemo } from "./executable.js";
+import { ENTITY, isEntitySource, type EntitySource } from "./entity.js";
 import { isColumnSource, itemsFromArgs, type FirstOf, type RowOf, type SelectArg } from "./select-items.js";
 import type { Cte } from "./derived-from.js";
 
-/** Columns of a table type. */
-export type ColumnsOf<T> = T extends { readonly c: infer C } ? C : never;
+/** Columns of a table type, or of a mapped class (its column attributes). */
+export type ColumnsOf<T> = T extends { readonly c: infer C } ? C : T extends { readonly __columns: infer C } ? C : never;
+
+/** What insert/update/deleteFrom target: a table, or a mapped class (its table, keys are attribute names). */
+export type DmlTarget = Table<string, any> | (EntitySource & { readonly __columns: unknown });
 
 /** A value for a column in INSERT or UPDATE: a plain value or a SQL expression. */
 export type ColumnValue<C> = C extends Column<any, infer V, any> ? V | Expression<V | null, any> : never;
@@ -43,8 +47,9 @@ export type InsertRow<C> = {
 export type UpdateValues<C> = { [K in keyof C]?: ColumnValue<C[K]> };
 
 function checkTable(t: unknown, where: string): Table {
+  if (isEntitySource(t)) return t[ENTITY].table;
   if (isColumnSource(t) && t.kind === "Table") return t as Table;
-  throw new ArgumentError(`${where} takes a table, got ${describeValue(t)}`);
+  throw new ArgumentError(`${where} takes a table or a mapped class, got ${describeValue(t)}`);
 }
 
 function unknownColumn(table: Table, key: string, where: string): never {
@@ -131,7 +136,7 @@ function combineWhere(existing: ExprNode | undefined, conds: readonly unknown[],
 }
 
 /** An INSERT statement into table `T`, returning rows `R` when `.returning()` is used. */
-export class Insert<T extends Table<string, any> = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
+export class Insert<T extends DmlTarget = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
   declare readonly __row: R;
   declare readonly __scalar: S;
   /** @internal */
@@ -144,9 +149,9 @@ export class Insert<T extends Table<string, any> = Table, R = never, S = unknown
     return new Ctor({ ...this.node, ...patch });
   }
 
-  /** The table's columns as a typed record. */
-  get table(): T {
-    return this.node.table as T;
+  /** The target table. */
+  get table(): Table {
+    return this.node.table;
   }
 
   /**
@@ -207,12 +212,12 @@ export class Insert<T extends Table<string, any> = Table, R = never, S = unknown
  * Starts an INSERT.
  * @example insert(users).values({ email: "ada@example.com" }).returning(users.c.id)
  */
-export function insert<T extends Table<string, any>>(table: T): Insert<T> {
+export function insert<T extends DmlTarget>(table: T): Insert<T> {
   return new Insert<T>(insertNode(checkTable(table, "insert()")));
 }
 
 /** An UPDATE statement. */
-export class Update<T extends Table<string, any> = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
+export class Update<T extends DmlTarget = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
   declare readonly __row: R;
   declare readonly __scalar: S;
   /** @internal */
@@ -273,12 +278,12 @@ function checkFrom(f: unknown): FromItem {
  * Starts an UPDATE.
  * @example update(users).set({ name: "Ada" }).where(users.c.id.eq(1))
  */
-export function update<T extends Table<string, any>>(table: T): Update<T> {
+export function update<T extends DmlTarget>(table: T): Update<T> {
   return new Update<T>(updateNode(checkTable(table, "update()")));
 }
 
 /** A DELETE statement. */
-export class Delete<T extends Table<string, any> = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
+export class Delete<T extends DmlTarget = Table, R = never, S = unknown> implements Executable<R, S>, StatementMemo {
   declare readonly __row: R;
   declare readonly __scalar: S;
   /** @internal */
@@ -313,7 +318,7 @@ export class Delete<T extends Table<string, any> = Table, R = never, S = unknown
  * Starts a DELETE (`delete` is a reserved word in JavaScript, hence the name).
  * @example deleteFrom(users).where(users.c.id.eq(1))
  */
-export function deleteFrom<T extends Table<string, any>>(table: T): Delete<T> {
+export function deleteFrom<T extends DmlTarget>(table: T): Delete<T> {
   return new Delete<T>(deleteNode(checkTable(table, "deleteFrom()")));
 }
 

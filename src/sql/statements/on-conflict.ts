@@ -9,7 +9,7 @@ import { Expression, toOperandNode } from "../elements/expression.js";
 import { conditionNode, type Condition } from "../elements/conjunctions.js";
 import type { Column } from "../schema/column.js";
 import type { Table } from "../schema/table.js";
-import { Insert, excludedOf, type ColumnsOf, type UpdateValues } from "./dml.js";
+import { Insert, excludedOf, type ColumnsOf, type DmlTarget, type UpdateValues } from "./dml.js";
 
 /** The conflict target: columns of a unique index/constraint, or (PostgreSQL) a constraint name. */
 export type ConflictTarget = Column<string, any, boolean> | readonly Column<string, any, boolean>[] | { constraint: string };
@@ -31,7 +31,7 @@ function badTarget(t: unknown): never {
 }
 
 /** An INSERT with ON CONFLICT support (PostgreSQL and SQLite). */
-export class OnConflictInsert<T extends Table<string, any> = Table, R = never, S = unknown> extends Insert<T, R, S> {
+export class OnConflictInsert<T extends DmlTarget = Table, R = never, S = unknown> extends Insert<T, R, S> {
   /** The row proposed for insertion, for use in `set`: `set: { hits: ins.excluded.hits }`. */
   get excluded(): ColumnsOf<T> {
     return excludedOf(this.node.table) as ColumnsOf<T>;

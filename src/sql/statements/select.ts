@@ -23,12 +23,13 @@ import type { Executable, StatementMemo } from "./executable.js";
 import {
   isColumnSource,
   isRecordForm,
-  itemsFromArgs,
-  itemsFromRecord,
+  selectionFromArgs,
+  selectionFromRecord,
   type FirstOf,
   type RowOf,
   type RowOfRecord,
   type SelectArg,
+  type EntityClass,
 } from "./select-items.js";
 import { joinCondition } from "./join-condition.js";
 import { Subquery, Cte, type SubqueryColumns, type CteOptions } from "./derived-from.js";
@@ -279,11 +280,21 @@ export class CompoundSelect<R = unknown, S = unknown> extends SelectBase<R, S> {
  * select({ id: users.c.id, posts: func.count(posts.c.id) }).from(users).leftJoin(posts).groupBy(users.c.id)
  */
 export function select<const I extends readonly SelectArg[]>(...items: I): Select<RowOf<I>, FirstOf<I>>;
-export function select<O extends Record<string, Expression<any, any>>>(items: O): Select<RowOfRecord<O>, unknown>;
+export function select<O extends Record<string, Expression<any, any> | EntityClass>>(items: O): Select<RowOfRecord<O>, unknown>;
 export function select(...args: unknown[]): Select<unknown, unknown> {
   if (args.length === 0) throw new ArgumentError("select() needs at least one column, expression or table");
-  const items = isRecordForm(args) ? itemsFromRecord(args[0], "select()") : itemsFromArgs(args, "select()");
-  return new Select(selectNode(items));
+  const sel = isRecordForm(args) ? selectionFromRecord(args[0], "select()") : selectionFromArgs(args, "select()");
+  const node = selectNode(sel.items, sel.entities);
+  // Entities may bring their own FROM (joined inheritance) and row criteria (single-table inheritance).
+  const from: FromItem[] = [];
+  const criteria: ExprNode[] = [];
+  for (const e of sel.entities) {
+    if (e.entity.from) from.push(e.entity.from);
+    if (e.entity.criteria) criteria.push(e.entity.criteria);
+  }
+  if (from.length === 0 && criteria.length === 0) return new Select(node);
+  const where = criteria.length === 0 ? undefined : criteria.length === 1 ? criteria[0] : and(...criteria.map((c) => new Expression<boolean>(c, BOOLEAN_TYPE))).node;
+  return new Select({ ...node, from, where });
 }
 
 export { SelectBase };
