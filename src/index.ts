@@ -21,6 +21,10 @@ export {
   IntegrityError,
   ConnectionError,
   ConnectionLostError,
+  MappingError,
+  StaleDataError,
+  PendingRollbackError,
+  ObjectStateError,
   type IntegrityViolation,
 } from "./util/errors.js";
 
@@ -69,3 +73,5 @@ export { Transaction } from "./engine/transaction.js";
 export { Result } from "./engine/result.js";
 export type { QueryLogEntry, EngineEventMap, EngineEventName } from "./engine/events.js";
 export type { PoolOptions } from "./engine/pool.js";
+
+export * from "./orm/index.js";

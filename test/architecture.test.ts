@@ -34,7 +34,7 @@ function imports(file: string): Edge[] {
   return out;
 }
 
-/** util, sql, engine, dialect:<name>, or root (src/index.ts). */
+/** util, sql, engine, orm, dialect:<name>, or root (src/index.ts). */
 function layer(file: string): string {
   const rel = relative(SRC, file).split("/");
   if (rel[0] === "dialects") return `dialect:${rel[1]}`;
@@ -45,6 +45,7 @@ const ALLOWED: Record<string, (to: string) => boolean> = {
   util: (to) => to === "util",
   sql: (to) => to === "util" || to === "sql",
   engine: (to) => to === "util" || to === "sql" || to === "engine",
+  orm: (to) => to === "util" || to === "sql" || to === "engine" || to === "orm",
 };
 
 describe("architecture", () => {

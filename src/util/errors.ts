@@ -11,6 +11,20 @@ export class AthanorError extends Error {
   }
 }
 
+/**
+ * The model layer is mis-configured: an unregistered model, a relationship whose target, foreign
+ * key path or back-reference cannot be resolved, two declarative bases mixed. Raised when the
+ * mappers are configured (first use, or an explicit `configure()`).
+ */
+export class MappingError extends AthanorError {
+  override name = "MappingError";
+}
+
+/** An UPDATE or DELETE matched fewer rows than expected: another transaction changed them (optimistic locking). */
+export class StaleDataError extends AthanorError {
+  override name = "StaleDataError";
+}
+
 /** A value or argument handed to the API is invalid (unknown column, wrong value type, bad option). */
 export class ArgumentError extends AthanorError {
   override name = "ArgumentError";
@@ -49,6 +63,16 @@ export class StateError extends AthanorError {
 /** A value read from the database cannot be converted to the column's type (e.g. an unknown enum value). */
 export class DataError extends AthanorError {
   override name = "DataError";
+}
+
+/** A flush failed; the session refuses work until `rollback()` is called. */
+export class PendingRollbackError extends StateError {
+  override name = "PendingRollbackError";
+}
+
+/** An object is in the wrong state for the operation (not persisted, attached elsewhere, expired, detached). */
+export class ObjectStateError extends StateError {
+  override name = "ObjectStateError";
 }
 
 /** No pooled connection became free within the acquire timeout. */

@@ -46,7 +46,10 @@ export class SqlCompiler extends ExpressionCompiler {
 
   /** Compiles a statement. */
   compile(node: StatementNode): CompiledStatement {
-    this.#entities = node.kind === "Select" || node.kind === "Compound" ? firstSelect(node).entities.length > 0 : false;
+    this.#entities =
+      node.kind === "Select" || node.kind === "Compound"
+        ? firstSelect(node).entities.length > 0
+        : node.kind !== "Text" && node.returningEntities.length > 0;
     switch (node.kind) {
       case "Select":
       case "Compound": {
@@ -368,7 +371,15 @@ export class SqlCompiler extends ExpressionCompiler {
       tail: this.pieces(tailText),
       columns,
     };
-    return { kind: "insert", sql: "", slots: [], resultColumns: result, returnsRows: !!n.returning, entities: false, insert };
+    return {
+      kind: "insert",
+      sql: "",
+      slots: [],
+      resultColumns: result,
+      returnsRows: !!n.returning,
+      entities: n.returningEntities.length > 0,
+      insert,
+    };
   }
 
   /** Renders CTEs of an INSERT before it. */

@@ -109,6 +109,10 @@ export interface InsertNode {
   /** INSERT ... SELECT: target column keys and the query. */
   readonly fromSelect?: { readonly columns: readonly string[]; readonly select: SelectLike } | undefined;
   readonly returning?: readonly SelectItemNode[] | undefined;
+  /** Spans of RETURNING that load mapped entities (`returning(User)`); read by the ORM. */
+  readonly returningEntities: readonly EntityRange[];
+  /** Values every row gets (a mapped subclass's discriminator); a row may not contradict them. */
+  readonly fixed: Readonly<Record<string, unknown>> | undefined;
   readonly onConflict?: OnConflictNode | undefined;
   /** Dialect-only clauses (e.g. MySQL ON DUPLICATE KEY UPDATE); compiled only by their dialect. */
   readonly dialectClause?: DialectClause | undefined;
@@ -139,6 +143,7 @@ export interface UpdateNode {
   readonly from: readonly FromItem[];
   readonly where?: ExprNode | undefined;
   readonly returning?: readonly SelectItemNode[] | undefined;
+  readonly returningEntities: readonly EntityRange[];
   readonly ctes: readonly CteLike[];
 }
 
@@ -148,6 +153,7 @@ export interface DeleteNode {
   readonly using: readonly FromItem[];
   readonly where?: ExprNode | undefined;
   readonly returning?: readonly SelectItemNode[] | undefined;
+  readonly returningEntities: readonly EntityRange[];
   readonly ctes: readonly CteLike[];
 }
 
@@ -191,7 +197,7 @@ export function compoundNode(op: CompoundNode["op"], selects: readonly SelectLik
   return { kind: "Compound", op, selects, orderBy: [], limit: undefined, offset: undefined };
 }
 
-export function insertNode(table: Table<string, any>): InsertNode {
+export function insertNode(table: Table<string, any>, fixed?: Readonly<Record<string, unknown>>): InsertNode {
   return {
     kind: "Insert",
     table,
@@ -199,16 +205,18 @@ export function insertNode(table: Table<string, any>): InsertNode {
     rowShape: undefined,
     fromSelect: undefined,
     returning: undefined,
+    returningEntities: [],
+    fixed,
     onConflict: undefined,
     dialectClause: undefined,
     ctes: [],
   };
 }
 
-export function updateNode(table: NamedFrom): UpdateNode {
-  return { kind: "Update", table, set: [], from: [], where: undefined, returning: undefined, ctes: [] };
+export function updateNode(table: NamedFrom, where?: ExprNode): UpdateNode {
+  return { kind: "Update", table, set: [], from: [], where, returning: undefined, returningEntities: [], ctes: [] };
 }
 
-export function deleteNode(table: NamedFrom): DeleteNode {
-  return { kind: "Delete", table, using: [], where: undefined, returning: undefined, ctes: [] };
+export function deleteNode(table: NamedFrom, where?: ExprNode): DeleteNode {
+  return { kind: "Delete", table, using: [], where, returning: undefined, returningEntities: [], ctes: [] };
 }

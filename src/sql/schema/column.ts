@@ -77,11 +77,16 @@ type IsOptional<V, O> = O extends { nullable: true }
           : false
       : false;
 
+/** Whether a definition's options declare a foreign key. */
+type IsReference<O> = O extends { foreignKey: {} } ? true : false;
+
 /** An unbound column definition: type and options, before a Table gives it a key. */
-export class ColumnDef<V = unknown, TNull extends boolean = boolean, TOpt extends boolean = boolean> {
+export class ColumnDef<V = unknown, TNull extends boolean = boolean, TOpt extends boolean = boolean, TRef extends boolean = boolean> {
   declare readonly __value: V;
   declare readonly __nullable: TNull;
   declare readonly __optional: TOpt;
+  /** Phantom: the column references another table (the ORM may fill it from a relationship). */
+  declare readonly __reference: TRef;
   constructor(
     readonly type: SqlType<V>,
     readonly options: Readonly<ColumnOptions<V>>,
@@ -98,7 +103,7 @@ export class ColumnDef<V = unknown, TNull extends boolean = boolean, TOpt extend
 export function column<T extends TypeArg, const O extends ColumnOptions<TypeValue<T>> = {}>(
   type: T,
   options?: O,
-): ColumnDef<TypeValue<T>, IsNullable<O>, IsOptional<TypeValue<T>, O>> {
+): ColumnDef<TypeValue<T>, IsNullable<O>, IsOptional<TypeValue<T>, O>, IsReference<O>> {
   const opts = (options ?? {}) as ColumnOptions<TypeValue<T>>;
   if (typeof opts !== "object" || opts === null) throw new ArgumentError("column() options must be an object");
   return new ColumnDef(toType(type) as SqlType<TypeValue<T>>, opts);

@@ -80,32 +80,15 @@ class TableClass<TName extends string = string, TCols extends ColumnsRecord = Co
 
     const c: Record<string, Column<string, unknown, boolean>> = {};
     const list: Column<string, unknown, boolean>[] = [];
-    const byName = new Map<string, string>();
     const fks: ForeignKeyConstraint[] = [];
     const uniques: UniqueConstraint[] = [];
     const indexes: Index[] = [];
     const pkCols: Column<string, unknown, boolean>[] = [];
     for (const [key, def] of Object.entries(columns)) {
-      if (!(def instanceof ColumnDef))
-        throw new ArgumentError(`table ${name}: column '${key}' must be made with column(type, options), got ${describeValue(def)}`);
-      const where = `column ${name}.${key}`;
-      const colName = checkIdentifier(def.options.name ?? key, `name of ${where}`);
-      const other = byName.get(colName);
-      if (other !== undefined)
-        throw new SchemaError(`table ${name}: columns '${other}' and '${key}' are both named ${JSON.stringify(colName)} in the database`);
-      byName.set(colName, key);
-      const col = new Column(this, key, colName, def.type, resolveSpec(def, where));
+      const col = this.#makeColumn(key, def, list, { fks, uniques, indexes });
       c[key] = col;
       list.push(col);
       if (col.spec.primaryKey) pkCols.push(col);
-      const fk = def.options.foreignKey;
-      if (fk !== undefined) {
-        const ref = typeof fk === "object" && fk !== null && "__foreignKeyRef" in fk ? (fk as ForeignKeyRef) : { target: fk, options: {} };
-        fks.push(new ForeignKeyConstraint([col], [ref.target as never], ref.options));
-      }
-      if (col.spec.unique && col.spec.index) indexes.push(new Index([col], { unique: true }));
-      else if (col.spec.unique) uniques.push(new UniqueConstraint([col]));
-      else if (col.spec.index) indexes.push(new Index([col]));
     }
     if (list.length === 0) throw new SchemaError(`table ${name} has no columns`);
     this.c = c as unknown as TCols;
@@ -143,6 +126,52 @@ class TableClass<TName extends string = string, TCols extends ColumnsRecord = Co
     if (this.primaryKey.columns.length > 0) void this.primaryKey.name;
     for (const k of [...uniques, ...checks, ...indexes]) void k.name;
     for (const fk of fks) if (fk.nameableEarly) void fk.name;
+  }
+
+  /** Builds a column from its definition, with the constraints its options declare. */
+  #makeColumn(
+    key: string,
+    def: unknown,
+    existing: readonly Column<string, unknown, boolean>[],
+    out: { fks: ForeignKeyConstraint[]; uniques: UniqueConstraint[]; indexes: Index[] },
+  ): Column<string, unknown, boolean> {
+    const name = this.name;
+    if (!(def instanceof ColumnDef))
+      throw new ArgumentError(`table ${name}: column '${key}' must be made with column(type, options), got ${describeValue(def)}`);
+    const where = `column ${name}.${key}`;
+    const colName = checkIdentifier(def.options.name ?? key, `name of ${where}`);
+    const other = existing.find((x) => x.name === colName);
+    if (other !== undefined)
+      throw new SchemaError(`table ${name}: columns '${other.key}' and '${key}' are both named ${JSON.stringify(colName)} in the database`);
+    if (existing.some((x) => x.key === key)) throw new SchemaError(`table ${name} already has a column '${key}'`);
+    const col = new Column(this, key, colName, def.type, resolveSpec(def, where));
+    const fk = def.options.foreignKey;
+    if (fk !== undefined) {
+      const ref = typeof fk === "object" && fk !== null && "__foreignKeyRef" in fk ? (fk as ForeignKeyRef) : { target: fk, options: {} };
+      out.fks.push(new ForeignKeyConstraint([col], [ref.target as never], ref.options));
+    }
+    if (col.spec.unique && col.spec.index) out.indexes.push(new Index([col], { unique: true }));
+    else if (col.spec.unique) out.uniques.push(new UniqueConstraint([col]));
+    else if (col.spec.index) out.indexes.push(new Index([col]));
+    return col;
+  }
+
+  /**
+   * @internal Adds a column after construction. Used only by the ORM for single-table inheritance,
+   * where a subclass's columns live in its base's table; never call it on a table in use.
+   */
+  _addColumn(key: string, def: ColumnDef<any, any, any, any>): Column<string, unknown, boolean> {
+    const out = { fks: [] as ForeignKeyConstraint[], uniques: [] as UniqueConstraint[], indexes: [] as Index[] };
+    const col = this.#makeColumn(key, def, this.columnList, out);
+    if (col.spec.primaryKey) throw new SchemaError(`table ${this.name}: a column added later cannot be part of the primary key`);
+    (this.c as Record<string, Column<string, unknown, boolean>>)[key] = col;
+    (this.columnList as Column<string, unknown, boolean>[]).push(col);
+    for (const k of [...out.fks, ...out.uniques, ...out.indexes]) k.attach(this as unknown as Table);
+    (this.foreignKeys as ForeignKeyConstraint[]).push(...out.fks);
+    (this.uniqueConstraints as UniqueConstraint[]).push(...out.uniques);
+    (this.indexes as Index[]).push(...out.indexes);
+    for (const k of [...out.uniques, ...out.indexes]) void k.name;
+    return col;
   }
 
   #findAutoincrement(): Column<string, unknown, boolean> | undefined {

@@ -23,8 +23,8 @@ import { and, conditionNode, type Condition } from "../elements/conjunctions.js"
 import type { Column } from "../schema/column.js";
 import { TableAlias, type ColumnsRecord, type Table } from "../schema/table.js";
 import type { Executable, StatementMemo } from "./executable.js";
-import { ENTITY, isEntitySource, type EntitySource } from "./entity.js";
-import { isColumnSource, itemsFromArgs, type FirstOf, type RowOf, type SelectArg } from "./select-items.js";
+import { ENTITY, isEntitySource, type EntityDescriptor, type EntityRange, type EntitySource } from "./entity.js";
+import { isColumnSource, selectionFromArgs, type FirstOf, type RowOf, type SelectArg } from "./select-items.js";
 import type { Cte } from "./derived-from.js";
 
 /** Columns of a table type, or of a mapped class (its column attributes). */
@@ -47,9 +47,19 @@ export type InsertRow<C> = {
 export type UpdateValues<C> = { [K in keyof C]?: ColumnValue<C[K]> };
 
 function checkTable(t: unknown, where: string): Table {
-  if (isEntitySource(t)) return t[ENTITY].table;
+  if (isEntitySource(t)) return entityOf(t as EntitySource, where).table;
   if (isColumnSource(t) && t.kind === "Table") return t as Table;
   throw new ArgumentError(`${where} takes a table or a mapped class, got ${describeValue(t)}`);
+}
+
+/** The descriptor of a mapped-class target, or undefined for a table. */
+function entityOf(t: EntitySource, where: string): EntityDescriptor;
+function entityOf(t: unknown, where: string): EntityDescriptor | undefined;
+function entityOf(t: unknown, where: string): EntityDescriptor | undefined {
+  if (!isEntitySource(t)) return undefined;
+  const entity = t[ENTITY];
+  if (entity.dmlRefusal) throw new ArgumentError(`${where}: ${entity.dmlRefusal}`);
+  return entity;
 }
 
 function unknownColumn(table: Table, key: string, where: string): never {
@@ -123,9 +133,29 @@ function checkRows(table: Table, rows: readonly unknown[], counts: Map<string, n
   return plain;
 }
 
-function returningItems(items: readonly unknown[]): SelectItemNode[] {
-  if (items.length === 0) throw new ArgumentError("returning() needs at least one column, expression or table");
-  return itemsFromArgs(items, "returning()");
+/** RETURNING items; mapped classes among them make the statement load instances (through a Session). */
+function returningItems(items: readonly unknown[]): { returning: SelectItemNode[]; returningEntities: EntityRange[] } {
+  if (items.length === 0) throw new ArgumentError("returning() needs at least one column, expression, table or mapped class");
+  const sel = selectionFromArgs(items, "returning()");
+  return { returning: sel.items, returningEntities: sel.entities };
+}
+
+/** Rows with the target's fixed values (a subclass discriminator) filled in; contradicting rows are refused. */
+function withFixed(
+  rows: readonly Record<string, unknown>[],
+  fixed: Readonly<Record<string, unknown>>,
+  table: string,
+): Record<string, unknown>[] {
+  const entries = Object.entries(fixed);
+  return rows.map((row) => {
+    if (typeof row !== "object" || row === null) return row;
+    for (const [k, v] of entries)
+      if (row[k] !== undefined && row[k] !== v)
+        throw new ArgumentError(
+          `insert into ${table}: ${k} must be ${JSON.stringify(v)} for this mapped class, got ${describeValue(row[k])}`,
+        );
+    return { ...row, ...fixed };
+  });
 }
 
 function combineWhere(existing: ExprNode | undefined, conds: readonly unknown[], where: string): ExprNode {
@@ -160,9 +190,10 @@ export class Insert<T extends DmlTarget = Table, R = never, S = unknown> impleme
    */
   values(rows: InsertRow<ColumnsOf<T>> | readonly InsertRow<ColumnsOf<T>>[]): this {
     if (this.node.fromSelect) throw new ArgumentError("an insert has either values() or fromSelect(), not both");
-    const list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
+    let list = (Array.isArray(rows) ? rows : [rows]) as readonly Record<string, unknown>[];
     if (list.length === 0)
       throw new ArgumentError(`insert into ${this.node.table.name}: values() got an empty array; skip the insert instead`);
+    if (this.node.fixed) list = withFixed(list, this.node.fixed, this.node.table.name);
     const all = this.node.rows ? [...this.node.rows, ...list] : list;
     const counts = new Map<string, number>();
     const plain = checkRows(this.node.table, all, counts);
@@ -199,7 +230,7 @@ export class Insert<T extends DmlTarget = Table, R = never, S = unknown> impleme
 
   /** `RETURNING …` (PostgreSQL, SQLite, MariaDB); the statement then yields these rows. */
   returning<const I extends readonly SelectArg[]>(...items: I): Insert<T, RowOf<I>, FirstOf<I>> {
-    return this.derive({ returning: returningItems(items) }) as unknown as Insert<T, RowOf<I>, FirstOf<I>>;
+    return this.derive(returningItems(items)) as unknown as Insert<T, RowOf<I>, FirstOf<I>>;
   }
 
   /** Attaches CTEs. */
@@ -213,7 +244,7 @@ export class Insert<T extends DmlTarget = Table, R = never, S = unknown> impleme
  * @example insert(users).values({ email: "ada@example.com" }).returning(users.c.id)
  */
 export function insert<T extends DmlTarget>(table: T): Insert<T> {
-  return new Insert<T>(insertNode(checkTable(table, "insert()")));
+  return new Insert<T>(insertNode(checkTable(table, "insert()"), entityOf(table, "insert()")?.insertValues));
 }
 
 /** An UPDATE statement. */
@@ -261,7 +292,7 @@ export class Update<T extends DmlTarget = Table, R = never, S = unknown> impleme
 
   /** `RETURNING …` (PostgreSQL, SQLite). */
   returning<const I extends readonly SelectArg[]>(...items: I): Update<T, RowOf<I>, FirstOf<I>> {
-    return new Update<T, RowOf<I>, FirstOf<I>>({ ...this.node, returning: returningItems(items) });
+    return new Update<T, RowOf<I>, FirstOf<I>>({ ...this.node, ...returningItems(items) });
   }
 
   with(...ctes: Cte<any>[]): Update<T, R, S> {
@@ -279,7 +310,7 @@ function checkFrom(f: unknown): FromItem {
  * @example update(users).set({ name: "Ada" }).where(users.c.id.eq(1))
  */
 export function update<T extends DmlTarget>(table: T): Update<T> {
-  return new Update<T>(updateNode(checkTable(table, "update()")));
+  return new Update<T>(updateNode(checkTable(table, "update()"), entityOf(table, "update()")?.criteria));
 }
 
 /** A DELETE statement. */
@@ -306,7 +337,7 @@ export class Delete<T extends DmlTarget = Table, R = never, S = unknown> impleme
 
   /** `RETURNING …` (PostgreSQL, SQLite, MariaDB). */
   returning<const I extends readonly SelectArg[]>(...items: I): Delete<T, RowOf<I>, FirstOf<I>> {
-    return new Delete<T, RowOf<I>, FirstOf<I>>({ ...this.node, returning: returningItems(items) });
+    return new Delete<T, RowOf<I>, FirstOf<I>>({ ...this.node, ...returningItems(items) });
   }
 
   with(...ctes: Cte<any>[]): Delete<T, R, S> {
@@ -319,7 +350,7 @@ export class Delete<T extends DmlTarget = Table, R = never, S = unknown> impleme
  * @example deleteFrom(users).where(users.c.id.eq(1))
  */
 export function deleteFrom<T extends DmlTarget>(table: T): Delete<T> {
-  return new Delete<T>(deleteNode(checkTable(table, "deleteFrom()")));
+  return new Delete<T>(deleteNode(checkTable(table, "deleteFrom()"), entityOf(table, "deleteFrom()")?.criteria));
 }
 
 /** The pseudo-table of proposed values in an upsert (`excluded.col` / `VALUES(col)`). */

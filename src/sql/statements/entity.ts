@@ -26,6 +26,10 @@ export interface EntityDescriptor {
   readonly criteria: ExprNode | undefined;
   /** A name for messages (the class name). */
   readonly displayName: string;
+  /** Values every inserted row gets (a subclass's discriminator). */
+  readonly insertValues: Readonly<Record<string, unknown>> | undefined;
+  /** Why INSERT/UPDATE/DELETE statements cannot target the entity (it spans several tables), or undefined. */
+  readonly dmlRefusal: string | undefined;
 }
 
 /** A mapped class, as the Core sees it. */

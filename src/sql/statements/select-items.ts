@@ -122,14 +122,6 @@ export function selectionFromArgs(args: readonly unknown[], where: string): Sele
   return sel;
 }
 
-/** Items from positional arguments of returning() (no entities). */
-export function itemsFromArgs(args: readonly unknown[], where: string): SelectItemNode[] {
-  const sel = selectionFromArgs(args, where);
-  if (sel.entities.length > 0)
-    throw new ArgumentError(`${where} takes columns and expressions; to get model instances back, use session.execute() with a select`);
-  return sel.items;
-}
-
 /** Builds a selection from an object `{ key: expression or mapped class }`. */
 export function selectionFromRecord(record: Record<string, unknown>, where: string): Selection {
   const sel: Selection = { items: [], entities: [] };

@@ -16,6 +16,7 @@ import {
   type SelectNode,
 } from "../nodes/from-nodes.js";
 import { namedFromsOf, selectFroms } from "../nodes/node-walk.js";
+import { ENTITY, isEntitySource, type EntitySource } from "./entity.js";
 import { BOOLEAN_TYPE, INTEGER_TYPE } from "../elements/builtin-types.js";
 import { Expression } from "../elements/expression.js";
 import { and, conditionNode, type Condition } from "../elements/conjunctions.js";
@@ -35,7 +36,7 @@ import { joinCondition } from "./join-condition.js";
 import { Subquery, Cte, type SubqueryColumns, type CteOptions } from "./derived-from.js";
 
 /** What `.from()` and `.join()` accept. */
-export type FromArg = NamedFrom;
+export type FromArg = NamedFrom | EntitySource;
 
 /** Options of `.forUpdate()` / `.forShare()`. */
 export interface LockOptions {
@@ -68,6 +69,22 @@ function exprNodes(args: readonly unknown[], where: string): ExprNode[] {
 function checkFrom(f: unknown, where: string): NamedFrom {
   if (isColumnSource(f)) return f;
   throw new ArgumentError(`${where} takes a table, alias, subquery or CTE, got ${describeValue(f)}`);
+}
+
+/** A FROM argument resolved: what to render, the table it names, and a mapped class's row criteria. */
+interface ResolvedFrom {
+  readonly item: FromItem;
+  readonly named: NamedFrom;
+  readonly criteria: ExprNode | undefined;
+}
+
+function resolveFrom(f: unknown, where: string): ResolvedFrom {
+  if (isEntitySource(f)) {
+    const e = f[ENTITY];
+    return { item: e.from ?? e.table, named: e.table, criteria: e.criteria };
+  }
+  if (isColumnSource(f)) return { item: f, named: f, criteria: undefined };
+  throw new ArgumentError(`${where} takes a table, alias, subquery, CTE or mapped class, got ${describeValue(f)}`);
 }
 
 /** Base of select and compound select: what they share (subquery, cte, scalar, set operations). */
@@ -143,11 +160,15 @@ export class Select<R = unknown, S = unknown> extends SelectBase<R, S> {
 
   /** Adds FROM items explicitly (tables referenced by columns are added automatically). */
   from(...froms: FromArg[]): Select<R, S> {
-    return this.#with({ from: [...this.node.from, ...froms.map((f) => checkFrom(f, "from()"))] });
+    const resolved = froms.map((f) => resolveFrom(f, "from()"));
+    const criteria = resolved.flatMap((r) => (r.criteria ? [new Expression<boolean>(r.criteria, BOOLEAN_TYPE)] : []));
+    const next = this.#with({ from: [...this.node.from, ...resolved.map((r) => r.item)] });
+    return criteria.length ? next.where(...criteria) : next;
   }
 
   #join(type: JoinNode["type"], target: FromArg, on: Condition | undefined, lateral = false): Select<R, S> {
-    const right = checkFrom(target, `${type.toLowerCase()} join`);
+    const resolved = resolveFrom(target, `${type.toLowerCase()} join`);
+    const right = resolved.named;
     // Join onto the most recent explicit FROM item, or else the first table the select references.
     const explicit = this.node.from;
     let left: FromItem | undefined = explicit[explicit.length - 1];
@@ -162,8 +183,11 @@ export class Select<R = unknown, S = unknown> extends SelectBase<R, S> {
       throw new ArgumentError(
         `${right.name} is already part of the FROM clause; to join a table to itself use an alias: table.alias("t2")`,
       );
-    const onNode = type === "CROSS" ? undefined : on === undefined ? joinCondition(left, right) : conditionNode(on, "join condition");
-    const join: JoinNode = { kind: "Join", type, left, right, on: onNode, lateral };
+    let onNode = type === "CROSS" ? undefined : on === undefined ? joinCondition(left, right) : conditionNode(on, "join condition");
+    // A mapped subclass sharing its base's table joins only its own rows.
+    if (resolved.criteria && onNode)
+      onNode = and(new Expression<boolean>(onNode, BOOLEAN_TYPE), new Expression<boolean>(resolved.criteria, BOOLEAN_TYPE)).node;
+    const join: JoinNode = { kind: "Join", type, left, right: resolved.item, on: onNode, lateral };
     return this.#with({ from: [...rest, join] });
   }
   /** `INNER JOIN target ON …`; without `on`, the condition comes from the one foreign key between them. */
@@ -293,7 +317,12 @@ export function select(...args: unknown[]): Select<unknown, unknown> {
     if (e.entity.criteria) criteria.push(e.entity.criteria);
   }
   if (from.length === 0 && criteria.length === 0) return new Select(node);
-  const where = criteria.length === 0 ? undefined : criteria.length === 1 ? criteria[0] : and(...criteria.map((c) => new Expression<boolean>(c, BOOLEAN_TYPE))).node;
+  const where =
+    criteria.length === 0
+      ? undefined
+      : criteria.length === 1
+        ? criteria[0]
+        : and(...criteria.map((c) => new Expression<boolean>(c, BOOLEAN_TYPE))).node;
   return new Select({ ...node, from, where });
 }
 

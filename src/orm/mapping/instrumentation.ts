@@ -1,0 +1,339 @@
+/**
+ * Instrumented attributes: the accessors the declarative base installs on each generated class's
+ * prototype, the constructor logic, and collections that tell their owner when they change. Writes
+ * go through here so the session learns what changed without scanning its objects.
+ */
+import { ArgumentError, ObjectStateError, describeValue } from "../../util/errors.js";
+import { ValueTypeError } from "../../sql/types/sql-type.js";
+import { Expression } from "../../sql/elements/expression.js";
+import { InstanceState, NO_VALUE, STATE, attachState, stateOf } from "../session/instance-state.js";
+import type { ColumnProperty, Mapper, RelationshipProperty, SetListener } from "./mapper.js";
+
+/** Symbol under which a generated class records its mapper. */
+export const MAPPER: unique symbol = Symbol("athanor.mapper");
+
+/** The mapper of a mapped class (or of the class an object belongs to), or undefined. */
+export function mapperOf(clsOrObj: unknown): Mapper | undefined {
+  if (typeof clsOrObj === "function") return (clsOrObj as { [MAPPER]?: Mapper })[MAPPER];
+  return stateOf(clsOrObj)?.mapper;
+}
+
+/** Equality used for change detection: value equality for dates and buffers, JSON text for objects. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    try {
+      return JSON.stringify(a) === JSON.stringify(b);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Hook the session installs to learn about changes (kept here to avoid importing the session). */
+export interface ChangeSink {
+  markDirty(state: InstanceState): void;
+  cascadeAdd(obj: object, rel: RelationshipProperty): void;
+}
+
+function notLoaded(s: InstanceState, key: string): never {
+  const where = `${s.mapper.name}.${key}`;
+  if (!s.session)
+    throw new ObjectStateError(`${where} is not loaded and the object is detached from its session; load the object again in a session`);
+  throw new ObjectStateError(
+    `${where} is not loaded (it was expired); await session.refresh(obj) to reload it, or fetch the object again with a query`,
+  );
+}
+
+/** Writes a column attribute: validation, validators and listeners, then change tracking. */
+export function setColumn(s: InstanceState, prop: ColumnProperty, value: unknown): void {
+  const mapper = s.mapper;
+  if (value === undefined) throw new ArgumentError(`${mapper.name}.${prop.key} cannot be set to undefined; use null for SQL NULL`);
+  const validator = mapper.validators.get(prop.key);
+  if (validator) value = validator(value, s.obj);
+  const listeners = mapper.listenersFor(`set:${prop.key}`) as SetListener[];
+  const old = s.values[prop.index];
+  for (const l of listeners) {
+    const r = l(s.obj, value, old === NO_VALUE ? undefined : old);
+    if (r !== undefined) value = r;
+  }
+  if (value !== null && !(value instanceof Expression)) {
+    try {
+      value = prop.column.type.validate(value);
+    } catch (err) {
+      if (err instanceof ValueTypeError) throw new ArgumentError(`${mapper.name}.${prop.key}: ${err.message}`, { cause: err });
+      throw err;
+    }
+  }
+  if (s.status === "persistent" || s.status === "detached") {
+    if (old !== NO_VALUE && sameValue(old, value)) {
+      s.values[prop.index] = value;
+      return;
+    }
+    const committed = (s.committed ??= new Map());
+    if (!committed.has(prop.index)) committed.set(prop.index, old);
+    s.values[prop.index] = value;
+    if (s.session) (s.session as unknown as ChangeSink).markDirty(s);
+    return;
+  }
+  s.values[prop.index] = value;
+}
+
+/** Installs the accessor of a column attribute on a generated class's prototype. */
+export function defineColumnAccessor(proto: object, prop: ColumnProperty): void {
+  const i = prop.index;
+  Object.defineProperty(proto, prop.key, {
+    get(this: { [STATE]: InstanceState }) {
+      const s = this[STATE];
+      const v = s.values[i];
+      return v === NO_VALUE ? notLoaded(s, prop.key) : v;
+    },
+    set(this: { [STATE]: InstanceState }, value: unknown) {
+      setColumn(this[STATE], prop, value);
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/** A relationship collection: an array that tells its owner when its membership changes. */
+export class InstrumentedList<T extends object = object> extends Array<T> {
+  /** Arrays made by map/filter/slice are plain arrays. */
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  /** @internal */
+  owner: InstanceState | undefined;
+  /** @internal */
+  rel: RelationshipProperty | undefined;
+  /** @internal Members at load or last flush; taken on the first change. */
+  snapshot: T[] | undefined;
+
+  #changing(): void {
+    const s = this.owner;
+    if (!s) return;
+    this.snapshot ??= [...this];
+    s.relationsChanged = true;
+    if (s.session) (s.session as unknown as ChangeSink).markDirty(s);
+  }
+  #added(items: readonly T[]): void {
+    const s = this.owner;
+    const rel = this.rel;
+    if (!s || !rel) return;
+    for (const item of items) {
+      if (!stateOf(item))
+        throw new ArgumentError(`${s.mapper.name}.${rel.key} holds ${rel.def.target} objects, got ${describeValue(item)}`);
+      if (rel.backPopulates && !rel.backPopulates.uselist) setRelated(stateOf(item)!, rel.backPopulates, s.obj, true);
+      if (s.session) (s.session as unknown as ChangeSink).cascadeAdd(item, rel);
+    }
+  }
+  #removed(items: readonly T[]): void {
+    const rel = this.rel;
+    if (!rel?.backPopulates || rel.backPopulates.uselist) return;
+    for (const item of items) {
+      const cs = stateOf(item);
+      if (cs && cs.related?.get(rel.backPopulates.key) === this.owner?.obj) setRelated(cs, rel.backPopulates, null, true);
+    }
+  }
+
+  override push(...items: T[]): number {
+    this.#changing();
+    const n = super.push(...items);
+    this.#added(items);
+    return n;
+  }
+  override unshift(...items: T[]): number {
+    this.#changing();
+    const n = super.unshift(...items);
+    this.#added(items);
+    return n;
+  }
+  override pop(): T | undefined {
+    this.#changing();
+    const item = super.pop();
+    if (item) this.#removed([item]);
+    return item;
+  }
+  override shift(): T | undefined {
+    this.#changing();
+    const item = super.shift();
+    if (item) this.#removed([item]);
+    return item;
+  }
+  override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
+    this.#changing();
+    const removed = deleteCount === undefined ? super.splice(start) : super.splice(start, deleteCount, ...items);
+    this.#removed(removed);
+    this.#added(items);
+    return removed;
+  }
+  /** Removes `item` if present; returns whether it was. */
+  remove(item: T): boolean {
+    const i = this.indexOf(item);
+    if (i < 0) return false;
+    this.splice(i, 1);
+    return true;
+  }
+  /** @internal Replaces the contents without change tracking (loading). */
+  _load(items: readonly T[]): void {
+    super.splice(0, this.length, ...items);
+    this.snapshot = undefined;
+  }
+}
+
+/** A new, tracked collection for `rel` on `owner`. */
+export function newCollection(owner: InstanceState, rel: RelationshipProperty, items: readonly object[] = []): InstrumentedList {
+  const list = new InstrumentedList();
+  if (items.length) Array.prototype.push.apply(list, items as object[]);
+  list.owner = owner;
+  list.rel = rel;
+  return list;
+}
+
+/**
+ * Sets a relationship value. `fromBackref` marks writes made to keep the other side in sync, which
+ * must not echo back.
+ */
+export function setRelated(s: InstanceState, rel: RelationshipProperty, value: unknown, fromBackref = false): void {
+  const related = (s.related ??= new Map());
+  if (rel.uselist) {
+    if (!Array.isArray(value))
+      throw new ArgumentError(`${s.mapper.name}.${rel.key} is a collection; assign an array of ${rel.def.target} objects`);
+    const old = related.get(rel.key) as InstrumentedList | undefined;
+    const list = newCollection(s, rel);
+    list.snapshot = old ? (old.snapshot ?? [...old]) : [];
+    related.set(rel.key, list);
+    if (old && !fromBackref) for (const item of old) if (!value.includes(item)) detachBack(rel, item, s);
+    list.push(...(value as object[]));
+    return;
+  }
+  if (value !== null && !stateOf(value))
+    throw new ArgumentError(`${s.mapper.name}.${rel.key} takes a ${rel.def.target} object or null, got ${describeValue(value)}`);
+  const old = related.get(rel.key);
+  if (old === value) return;
+  related.set(rel.key, value);
+  s.relationsChanged = true;
+  const session = s.session as unknown as ChangeSink | undefined;
+  if (session) session.markDirty(s);
+  if (fromBackref) return;
+  const back = rel.backPopulates;
+  if (back?.uselist) {
+    // Keep loaded collections on the other side in sync: leave the old parent's, join the new one's.
+    if (old) {
+      const list = stateOf(old)?.related?.get(back.key) as InstrumentedList | undefined;
+      if (list?.includes(s.obj)) list.remove(s.obj);
+    }
+    if (value) {
+      const vs = stateOf(value)!;
+      const list = vs.related?.get(back.key) as InstrumentedList | undefined;
+      if (list && !list.includes(s.obj)) list.push(s.obj);
+      else if (!list && (vs.status === "transient" || vs.status === "pending")) {
+        vs.related ??= new Map();
+        vs.related.set(back.key, newCollection(vs, back, [s.obj]));
+      }
+    }
+  } else if (back && value) setRelated(stateOf(value)!, back, s.obj, true);
+  if (value && session) session.cascadeAdd(value as object, rel);
+}
+
+function detachBack(rel: RelationshipProperty, item: object, owner: InstanceState): void {
+  const back = rel.backPopulates;
+  const cs = stateOf(item);
+  if (back && !back.uselist && cs && cs.related?.get(back.key) === owner.obj) setRelated(cs, back, null, true);
+}
+
+/** Installs the accessor of a relationship attribute. */
+export function defineRelationshipAccessor(proto: object, rel: RelationshipProperty): void {
+  Object.defineProperty(proto, rel.key, {
+    get(this: { [STATE]: InstanceState }) {
+      const s = this[STATE];
+      const related = s.related;
+      if (related?.has(rel.key)) return related.get(rel.key);
+      if (s.status === "transient" || s.status === "pending") {
+        const initial = rel.uselist ? newCollection(s, rel) : null;
+        (s.related ??= new Map()).set(rel.key, initial);
+        return initial;
+      }
+      throw new ObjectStateError(
+        `${s.mapper.name}.${rel.key} is not loaded; load it with the query (e.g. selectinload(${s.mapper.name}.${rel.key})) or await session.refresh(obj, ["${rel.key}"])`,
+      );
+    },
+    set(this: { [STATE]: InstanceState }, value: unknown) {
+      setRelated(this[STATE], rel, value);
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/** Runs when a mapped class is constructed: transient state, defaults, then the given attributes. */
+export function initInstance(obj: object, newTarget: Function, init: Record<string, unknown> | undefined): void {
+  const mapper = (newTarget as { [MAPPER]?: Mapper })[MAPPER];
+  if (!mapper) throw new ObjectStateError(`${newTarget.name} is not a mapped class`);
+  mapper.registry.configure();
+  if (mapper.cls !== newTarget)
+    throw new ObjectStateError(
+      mapper.cls
+        ? `${newTarget.name} extends the mapped class ${mapper.name} but is not mapped itself; map subclasses with Base.subclass(${mapper.name}, …) and @mapped`
+        : `${newTarget.name} is not registered: decorate it with @mapped`,
+    );
+  const values = new Array<unknown>(mapper.columns.length + mapper.expressions.length).fill(undefined);
+  for (const p of mapper.columns) {
+    const d = p.column.spec.default;
+    if (d !== undefined && !(d instanceof Expression) && (init === undefined || init[p.key] === undefined))
+      values[p.index] = typeof d === "function" ? (d as () => unknown)() : d;
+  }
+  if (mapper.inheritance.identity !== undefined) {
+    const on = mapper.root.inheritance.polymorphicOn;
+    const p = on === undefined ? undefined : mapper.byKey.get(on);
+    if (p?.kind === "column") values[p.index] = mapper.inheritance.identity;
+  }
+  attachState(obj, new InstanceState(mapper, obj, values, "transient"));
+  if (init === undefined) return;
+  if (typeof init !== "object" || init === null)
+    throw new ArgumentError(`new ${mapper.name}() takes an object of attributes, got ${describeValue(init)}`);
+  for (const key in init) {
+    const v = init[key];
+    if (v === undefined) continue;
+    const p = mapper.byKey.get(key);
+    if (!p) throw new ArgumentError(`${mapper.name} has no attribute '${key}'; its attributes are ${[...mapper.byKey.keys()].join(", ")}`);
+    if (p.kind === "expression") throw new ArgumentError(`${mapper.name}.${key} is computed by the database and cannot be set`);
+    (obj as Record<string, unknown>)[key] = v;
+  }
+}
+
+/** The loaded column and expression attributes of an object, as a plain object. */
+export function attributeValues(s: InstanceState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of s.mapper.columns) {
+    const v = s.values[p.index];
+    if (v !== NO_VALUE && v !== undefined) out[p.key] = v;
+  }
+  for (const p of s.mapper.expressions) {
+    const v = s.values[p.index];
+    if (v !== NO_VALUE && v !== undefined) out[p.key] = v;
+  }
+  return out;
+}
+
+/** Installs toJSON() and a console representation (`User { id: 1, email: '…' }`) on a generated root class. */
+export function defineObjectProtocol(proto: object): void {
+  Object.defineProperty(proto, "toJSON", {
+    value(this: { [STATE]: InstanceState }) {
+      return attributeValues(this[STATE]);
+    },
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
+    value(this: { [STATE]: InstanceState }, _depth: number, options: object, inspect: (v: unknown, o: object) => string) {
+      const s = this[STATE];
+      return `${s.mapper.name} ${inspect(attributeValues(s), options)}`;
+    },
+    writable: true,
+    configurable: true,
+  });
+}

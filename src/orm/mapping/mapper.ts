@@ -1,0 +1,293 @@
+/**
+ * Mapper: how one mapped class relates to its table(s): column properties (with the index of each
+ * attribute's value), relationship properties, primary key, version column, validators and event
+ * listeners. Built by the declarative base; relationships are resolved by registry.configure().
+ */
+import { MappingError } from "../../util/errors.js";
+import { nextObjectId, type Column } from "../../sql/schema/column.js";
+import type { Table } from "../../sql/schema/table.js";
+import type { ExprNode } from "../../sql/nodes/expression-nodes.js";
+import type { FromItem, SelectItemNode } from "../../sql/nodes/from-nodes.js";
+import type { Expression } from "../../sql/elements/expression.js";
+import { and } from "../../sql/elements/conjunctions.js";
+import type { EntityDescriptor } from "../../sql/statements/entity.js";
+import type { RelationshipDef } from "./relationship-def.js";
+import type { Registry } from "./registry.js";
+import type { Connection } from "../../engine/connection.js";
+
+/** A column mapped to an attribute. */
+export interface ColumnProperty {
+  readonly kind: "column";
+  readonly key: string;
+  /** Position of the value in the instance's value array (and in the entity's select list). */
+  readonly index: number;
+  readonly column: Column<string, unknown, boolean>;
+  /** Joined inheritance: the same attribute's column in the other tables (parent PK ↔ child FK). */
+  readonly alsoColumns: readonly Column<string, unknown, boolean>[];
+}
+
+/** A read-only attribute loaded from a SQL expression with the entity. */
+export interface ExpressionProperty {
+  readonly kind: "expression";
+  readonly key: string;
+  readonly index: number;
+  readonly expression: Expression<unknown, any>;
+}
+
+export type RelationshipDirection = "manyToOne" | "oneToMany";
+
+/** A relationship; the fields after `def` are filled in by configure(). */
+export interface RelationshipProperty {
+  readonly kind: "relationship";
+  readonly key: string;
+  readonly parent: Mapper;
+  readonly def: RelationshipDef;
+  target: Mapper;
+  direction: RelationshipDirection;
+  uselist: boolean;
+  /**
+   * Column pairs of the foreign key: `[referenced column on the "one" side, referencing column on the
+   * "many" side]`. For many-to-one the referencing column is the parent's; for one-to-many the target's.
+   */
+  pairs: Array<[Column<string, unknown, boolean>, Column<string, unknown, boolean>]>;
+  backPopulates: RelationshipProperty | undefined;
+  viewonly: boolean;
+  cascade: ReadonlySet<string>;
+}
+
+/** Any mapped property. */
+export type Property = ColumnProperty | ExpressionProperty | RelationshipProperty;
+
+/** Mapper events. */
+export type MapperEvent = "beforeInsert" | "afterInsert" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete" | "load";
+/** What a mapper event listener receives besides the object. */
+export interface MapperEventContext {
+  readonly mapper: Mapper;
+  /** The connection the flush writes on (write events only): run extra SQL in the same transaction. */
+  readonly connection?: Connection;
+}
+/** A mapper event listener. Write events may be async; `load` listeners run synchronously. */
+export type MapperListener = (target: any, context: MapperEventContext) => void | Promise<void>;
+/** Attribute `set` listener: may return a replacement value. */
+export type SetListener = (target: any, value: unknown, oldValue: unknown) => unknown;
+
+/** Inheritance settings of a mapper. */
+export interface InheritanceInfo {
+  /** Attribute holding the discriminator, on the base mapper. */
+  readonly polymorphicOn: string | undefined;
+  /** This class's discriminator value. */
+  readonly identity: string | undefined;
+  /** "single": the subclass shares its parent's table; "joined": it has its own. */
+  readonly mode: "none" | "single" | "joined";
+}
+
+const descriptors = new WeakMap<EntityDescriptor, Mapper>();
+/** Bumped whenever any listener is added or removed, invalidating every mapper's listener cache. */
+let listenerEpoch = 0;
+const byTable = new WeakMap<Table, Mapper>();
+
+/** The mapper whose rows live in `table` (the base of a single-table hierarchy), if any. */
+export function mapperForTable(table: Table): Mapper | undefined {
+  return byTable.get(table);
+}
+
+/** The mapper behind an entity descriptor found in a statement. */
+export function mapperOfEntity(d: EntityDescriptor): Mapper {
+  const m = descriptors.get(d);
+  if (!m) throw new MappingError(`${d.displayName} is not mapped by athanor's ORM`);
+  return m;
+}
+
+export class Mapper {
+  readonly id = nextObjectId();
+  /** The concrete mapped class, set when the class is registered with `@mapped`. */
+  cls: (abstract new (...args: any[]) => object) | undefined = undefined;
+  /** The class name once registered; the table name before. */
+  name: string;
+  readonly columns: ColumnProperty[] = [];
+  readonly expressions: ExpressionProperty[] = [];
+  readonly relationships: RelationshipProperty[] = [];
+  readonly byKey = new Map<string, Property>();
+  readonly validators = new Map<string, (value: unknown, obj: object) => unknown>();
+  /** Event listeners registered on this mapper itself (use addListener). */
+  readonly listeners = new Map<string, Array<MapperListener | SetListener>>();
+  /** Hybrid attributes: the function evaluated on instances (values) and on the class (SQL). */
+  readonly hybrids = new Map<string, (self: any) => unknown>();
+  readonly subMappers: Mapper[] = [];
+  /** Discriminator value → mapper, on the root of a polymorphic hierarchy. */
+  readonly polymorphicMap = new Map<string, Mapper>();
+  pk: ColumnProperty[] = [];
+  version: ColumnProperty | undefined = undefined;
+  #descriptor: EntityDescriptor | undefined;
+  #listenerCache = new Map<string, Array<MapperListener | SetListener>>();
+  #listenerEpoch = -1;
+  #items: SelectItemNode[] | undefined;
+
+  constructor(
+    readonly registry: Registry,
+    /** The class Base.model() generated (the one users extend). */
+    readonly generated: abstract new (...args: any[]) => object,
+    readonly table: Table,
+    readonly parent: Mapper | undefined,
+    readonly inheritance: InheritanceInfo,
+    /** Tables whose rows make up one object (joined inheritance: base first). */
+    readonly tables: readonly Table[],
+  ) {
+    this.name = table.name;
+    if (!byTable.has(table)) byTable.set(table, this);
+  }
+
+  /** The base of the inheritance hierarchy (identity maps are kept per root). */
+  get root(): Mapper {
+    let m: Mapper = this;
+    while (m.parent) m = m.parent;
+    return m;
+  }
+
+  /** Whether this mapper is `other` or inherits from it. */
+  isA(other: Mapper): boolean {
+    for (let m: Mapper | undefined = this; m; m = m.parent) if (m === other) return true;
+    return false;
+  }
+
+  /** The registered concrete class, or a clear error if `@mapped` was forgotten. */
+  get mappedClass(): abstract new (...args: any[]) => object {
+    if (this.cls) return this.cls;
+    throw new MappingError(
+      `the model for table ${this.table.name} has no registered class: decorate the class that extends Base.model("${this.table.name}", …) with @mapped (or call mapped(TheClass) after defining it)`,
+    );
+  }
+
+  property(key: string): Property {
+    const p = this.byKey.get(key);
+    if (p) return p;
+    throw new MappingError(`${this.name} has no attribute '${key}'; its attributes are ${[...this.byKey.keys()].join(", ")}`);
+  }
+
+  /** Identity key from a value array (one primary key: the value; several: a stable string). */
+  identityKey(values: readonly unknown[]): unknown {
+    const pk = this.pk;
+    if (pk.length === 1) return values[pk[0]!.index];
+    return JSON.stringify(
+      pk.map((p) => values[p.index]),
+      (_k, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : v),
+    );
+  }
+
+  /** Whether every primary key value is known. */
+  hasIdentity(values: readonly unknown[]): boolean {
+    for (const p of this.pk) {
+      const v = values[p.index];
+      if (v === null || v === undefined || typeof v === "symbol") return false;
+    }
+    return true;
+  }
+
+  /** The select list that loads one object: its columns, then its expression properties. */
+  selectItems(): readonly SelectItemNode[] {
+    if (!this.#items) {
+      const items: SelectItemNode[] = this.columns.map((p) => ({ expr: p.column.node, key: p.key, type: p.column.type, label: undefined }));
+      for (const e of this.expressions) items.push({ expr: e.expression.node, key: e.key, type: e.expression.type, label: undefined });
+      this.#items = items;
+    }
+    return this.#items;
+  }
+
+  /** FROM for loading: joined inheritance joins its tables (base first); otherwise undefined (derived from the columns). */
+  fromItem(): FromItem | undefined {
+    if (this.inheritance.mode !== "joined" || !this.parent) return undefined;
+    const left = this.parent.fromItem() ?? this.parent.table;
+    const conds = this.pk.map((p) => {
+      const own = p.alsoColumns.find((c) => c.table === this.table);
+      if (!own) throw new MappingError(`${this.name}: table ${this.table.name} has no column for the primary key attribute ${p.key}`);
+      return own.eq(p.column);
+    });
+    const on = conds.length === 1 ? conds[0]!.node : and(...conds).node;
+    return { kind: "Join", type: "INNER", left, right: this.table, on, lateral: false };
+  }
+
+  /** Rows of a single-table subclass: the discriminator is one of its (and its subclasses') identities. */
+  criteria(): ExprNode | undefined {
+    if (this.inheritance.mode !== "single") return undefined;
+    const on = this.root.inheritance.polymorphicOn;
+    const p = on === undefined ? undefined : this.byKey.get(on);
+    if (!p || p.kind !== "column") return undefined;
+    const identities: string[] = [];
+    const visit = (m: Mapper): void => {
+      if (m.inheritance.identity !== undefined) identities.push(m.inheritance.identity);
+      m.subMappers.forEach(visit);
+    };
+    visit(this);
+    return (identities.length === 1 ? p.column.eq(identities[0]) : p.column.in(identities)).node;
+  }
+
+  /** Forgets the cached descriptor (a subclass was added below this mapper). */
+  invalidate(): void {
+    this.#descriptor = undefined;
+    this.#items = undefined;
+  }
+
+  /** What Core statements see of this mapped class. */
+  get descriptor(): EntityDescriptor {
+    this.registry.configure();
+    if (this.#descriptor) return this.#descriptor;
+    const d: EntityDescriptor = {
+      id: this.id,
+      key: this.table.name,
+      table: this.table,
+      selectItems: () => this.selectItems(),
+      from: this.fromItem(),
+      criteria: this.criteria(),
+      displayName: this.name,
+      insertValues: this.#discriminatorValues(),
+      dmlRefusal:
+        this.inheritance.mode === "joined"
+          ? `${this.name} spans tables ${this.tables.map((t) => t.name).join(" and ")}, so one INSERT/UPDATE/DELETE cannot write it; add and change objects through a Session, or write to each table`
+          : undefined,
+    };
+    descriptors.set(d, this);
+    return (this.#descriptor = d);
+  }
+
+  /** The discriminator value rows of this class carry, keyed by its attribute. */
+  #discriminatorValues(): Record<string, unknown> | undefined {
+    const on = this.root.inheritance.polymorphicOn;
+    const identity = this.inheritance.identity;
+    return on === undefined || identity === undefined ? undefined : { [on]: identity };
+  }
+
+  /** Listeners for an event, this mapper's and its parents' (events apply to subclasses). Cached until a listener changes. */
+  listenersFor(event: string): ReadonlyArray<MapperListener | SetListener> {
+    if (this.#listenerEpoch !== listenerEpoch) {
+      this.#listenerCache.clear();
+      this.#listenerEpoch = listenerEpoch;
+    }
+    let out = this.#listenerCache.get(event);
+    if (!out) {
+      out = [];
+      for (let m: Mapper | undefined = this; m; m = m.parent) {
+        const l = m.listeners.get(event);
+        if (l) out.push(...l);
+      }
+      this.#listenerCache.set(event, out);
+    }
+    return out;
+  }
+
+  /** Adds a listener; returns its remover. */
+  addListener(event: string, fn: MapperListener | SetListener): () => void {
+    const list = this.listeners.get(event) ?? [];
+    list.push(fn);
+    this.listeners.set(event, list);
+    listenerEpoch++;
+    return () => {
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+      listenerEpoch++;
+    };
+  }
+
+  toString(): string {
+    return this.name;
+  }
+}

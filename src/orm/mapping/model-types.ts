@@ -1,0 +1,73 @@
+/**
+ * The types that turn one attribute definition object into a model's instance type, constructor
+ * arguments and class-side columns. Each is a single mapped type over the attributes (no recursion),
+ * which keeps type-checking cost flat however many models a project has.
+ */
+import type { Column, ColumnDef } from "../../sql/schema/column.js";
+import type { Expression } from "../../sql/elements/expression.js";
+import type { ENTITY, EntityDescriptor } from "../../sql/statements/entity.js";
+import type { RelationshipDef } from "./relationship-def.js";
+import type { RelationshipAttribute } from "./relationship-attribute.js";
+
+/** What a model's attribute object may contain. */
+export type AttrDef = ColumnDef<any, any, any, any> | RelationshipDef<any>;
+export type AttrDefs = Record<string, AttrDef>;
+
+/** The value type of a column definition. */
+type ColumnValue<D> = D extends ColumnDef<infer V, infer N, any, any> ? (N extends true ? V | null : V) : never;
+
+/** Instance attributes: column values (nullable ones `T | null`) and relationship values. */
+export type InstanceAttrs<A> = {
+  -readonly [K in keyof A]: A[K] extends ColumnDef<any, any, any, any>
+    ? ColumnValue<A[K]>
+    : A[K] extends RelationshipDef<infer T>
+      ? T
+      : never;
+};
+
+/** Constructor keys that must be given: NOT NULL columns with no default that are not generated or set through a relationship. */
+type RequiredKeys<A> = { [K in keyof A]: A[K] extends ColumnDef<any, any, false, false> ? K : never }[keyof A];
+
+/** Constructor arguments: required columns, then everything else optional. */
+export type InitArgs<A> = { [K in RequiredKeys<A>]: ColumnValue<A[K]> } & {
+  [K in Exclude<keyof A, RequiredKeys<A>>]?: InstanceAttrs<A>[K];
+};
+
+/** Class-side column attributes: typed Core columns (`User.email.eq("x")`). */
+export type ClassColumns<A> = {
+  readonly [K in keyof A as A[K] extends ColumnDef<any, any, any, any> ? K : never]: A[K] extends ColumnDef<infer V, infer N, infer O, any>
+    ? Column<K & string, N extends true ? V | null : V, O>
+    : never;
+};
+
+/** Class-side relationship attributes. */
+export type ClassRelationships<A> = {
+  readonly [K in keyof A as A[K] extends RelationshipDef<any> ? K : never]: A[K] extends RelationshipDef<infer T>
+    ? RelationshipAttribute<T>
+    : never;
+};
+
+/** Hybrid attribute values on instances. */
+export type HybridValues<H> = { readonly [K in keyof H]: H[K] extends Expression<infer V, any> ? V : H[K] };
+/** Hybrid attributes on the class: SQL expressions. */
+export type HybridExpressions<H> = { readonly [K in keyof H]: Expression<H[K] extends Expression<infer V, any> ? V : H[K]> };
+
+/** Phantom and protocol members every mapped class has. */
+export interface ModelStatics<TName extends string, A> {
+  /** Phantom: key of the entity in result rows. */
+  readonly __entityKey: TName;
+  /** Phantom: the column attributes, for insert()/update() typing. */
+  readonly __columns: ClassColumns<A>;
+  /** Phantom: the attribute definitions (for subclasses). */
+  readonly __attrs: A;
+  readonly [ENTITY]: EntityDescriptor;
+}
+
+/** What `Base.model()` returns: a class to extend. */
+export type ModelClass<TName extends string, A, I> = (abstract new (init: InitArgs<A>) => I) &
+  ClassColumns<A> &
+  ClassRelationships<A> &
+  ModelStatics<TName, A>;
+
+/** Instance type of any mapped class. */
+export type ModelInstance<C> = C extends abstract new (...args: any) => infer I ? I : never;

@@ -1,0 +1,108 @@
+/**
+ * The order a flush writes in: mappers sorted so that a row's foreign key can be filled from rows
+ * written before it (relationships first, foreign keys between tables as a fallback), and, within a
+ * self-referential mapper, rows grouped into levels that depend only on earlier levels.
+ */
+import { MappingError } from "../../util/errors.js";
+import { topoSort } from "../../util/topo-sort.js";
+import type { Mapper } from "../mapping/mapper.js";
+import type { InstanceState } from "../session/instance-state.js";
+import { stateOf } from "../session/instance-state.js";
+import type { InstrumentedList } from "../mapping/instrumentation.js";
+
+/** Mappers whose rows must be written before `m`'s (the "one" side of its foreign keys). */
+function dependencies(m: Mapper, involved: ReadonlySet<Mapper>): Mapper[] {
+  const out = new Set<Mapper>();
+  for (const rel of m.relationships) {
+    if (rel.viewonly || !rel.target) continue;
+    if (rel.direction === "manyToOne") {
+      for (const t of involved) if (t !== m && t.isA(rel.target)) out.add(t);
+    }
+  }
+  for (const other of involved) {
+    if (other === m) continue;
+    for (const rel of other.relationships) {
+      if (rel.viewonly || !rel.target || rel.direction !== "oneToMany") continue;
+      if (m.isA(rel.target)) out.add(other);
+    }
+  }
+  // Fallback: foreign keys between the tables, even without a relationship.
+  for (const t of m.tables)
+    for (const fk of t.foreignKeys) {
+      if (!fk.isResolvable()) continue;
+      const target = fk.resolve().table;
+      for (const other of involved) if (other !== m && other.tables.includes(target) && !m.tables.includes(target)) out.add(other);
+    }
+  // Joined inheritance: a subclass's base rows come first through the same mapper, not another.
+  return [...out].filter((d) => !m.isA(d) || d === m);
+}
+
+/** Mappers in write order (parents first). Mutual dependencies between mappers are kept in input order. */
+export function mapperOrder(mappers: readonly Mapper[]): Mapper[] {
+  const involved = new Set(mappers);
+  return topoSort(mappers, (m) => dependencies(m, involved)).order;
+}
+
+/** The pending rows a row depends on through self-referential relationships (same hierarchy). */
+function rowDeps(
+  s: InstanceState,
+  pending: ReadonlySet<InstanceState>,
+  parentsOf: ReadonlyMap<InstanceState, InstanceState[]>,
+): InstanceState[] {
+  const out: InstanceState[] = [];
+  for (const rel of s.mapper.relationships) {
+    if (rel.viewonly || rel.direction !== "manyToOne" || rel.target.root !== s.mapper.root) continue;
+    const v = s.related?.get(rel.key);
+    const vs = v ? stateOf(v) : undefined;
+    if (vs && pending.has(vs) && vs !== s) out.push(vs);
+  }
+  for (const p of parentsOf.get(s) ?? []) if (pending.has(p) && p !== s) out.push(p);
+  return out;
+}
+
+/**
+ * Splits pending rows of one mapper into levels: every row depends only on rows of earlier levels.
+ * Rows that reference each other in a cycle cannot be inserted and are refused.
+ */
+export function rowLevels(states: readonly InstanceState[]): InstanceState[][] {
+  if (states.length === 0) return [];
+  const mapper = states[0]!.mapper;
+  const selfRef =
+    mapper.root.relationships.some((r) => !r.viewonly && r.target?.root === mapper.root) ||
+    states.some((s) => s.mapper.relationships.some((r) => !r.viewonly && r.target?.root === mapper.root));
+  if (!selfRef) return [states as InstanceState[]];
+  const pending = new Set(states);
+  // One-to-many collections: a member depends on its owner.
+  const parentsOf = new Map<InstanceState, InstanceState[]>();
+  for (const s of states)
+    for (const rel of s.mapper.relationships) {
+      if (rel.viewonly || rel.direction !== "oneToMany" || rel.target.root !== mapper.root) continue;
+      const list = s.related?.get(rel.key) as InstrumentedList | undefined;
+      for (const child of list ?? []) {
+        const cs = stateOf(child);
+        if (cs && pending.has(cs)) parentsOf.set(cs, [...(parentsOf.get(cs) ?? []), s]);
+      }
+    }
+  const level = new Map<InstanceState, number>();
+  const visiting = new Set<InstanceState>();
+  const visit = (s: InstanceState): number => {
+    const known = level.get(s);
+    if (known !== undefined) return known;
+    if (visiting.has(s))
+      throw new MappingError(
+        `${mapper.name} objects reference each other in a cycle, so neither can be inserted first; set one of the references after flushing the others`,
+      );
+    visiting.add(s);
+    let l = 0;
+    for (const d of rowDeps(s, pending, parentsOf)) l = Math.max(l, visit(d) + 1);
+    visiting.delete(s);
+    level.set(s, l);
+    return l;
+  };
+  const levels: InstanceState[][] = [];
+  for (const s of states) {
+    const l = visit(s);
+    (levels[l] ??= []).push(s);
+  }
+  return levels.filter((x) => x !== undefined);
+}

@@ -1,0 +1,204 @@
+/**
+ * The unit of work: turns what a session recorded (new, changed and deleted objects) into SQL, in
+ * an order the foreign keys accept. Parents are inserted before children and foreign keys copied
+ * from them; updates send changed columns only; deletes run last, children first. Called by
+ * Session.flush() inside its transaction; it touches only the objects it is given.
+ */
+import { MappingError } from "../../util/errors.js";
+import { Expression } from "../../sql/elements/expression.js";
+import type { Connection } from "../../engine/connection.js";
+import type { InstrumentedList } from "../mapping/instrumentation.js";
+import type { Mapper, MapperEvent, MapperListener, RelationshipProperty } from "../mapping/mapper.js";
+import { NO_VALUE, stateOf, type InstanceState } from "../session/instance-state.js";
+import { mapperOrder, rowLevels } from "./commit-order.js";
+import { applySync, parentReady, type Sync } from "./sync.js";
+import { deleteRows, insertRows, netChanges, updateRows } from "./writers.js";
+
+/** What a flush must write, as the session recorded it. */
+export interface FlushWork {
+  /** New objects, in the order they were added. */
+  readonly pending: readonly InstanceState[];
+  readonly dirty: readonly InstanceState[];
+  readonly deleted: readonly InstanceState[];
+}
+
+/** What a flush wrote; the session finalises these states. */
+export interface FlushOutcome {
+  readonly inserted: InstanceState[];
+  /** Objects given as dirty, and those whose foreign keys the flush changed. */
+  readonly updated: InstanceState[];
+  /** Objects deleted, including those reached by delete cascades. */
+  readonly deleted: InstanceState[];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Members of a relationship value: the collection's items, or the one object. */
+function members(value: unknown): readonly object[] {
+  if (Array.isArray(value)) return value as object[];
+  return value ? [value as object] : [];
+}
+
+/** Members removed from a collection since load or the last flush. */
+function removedMembers(value: unknown): object[] {
+  const list = value as InstrumentedList | undefined;
+  if (!list?.snapshot) return [];
+  return list.snapshot.filter((x) => !list.includes(x));
+}
+
+/**
+ * Expands deletes along `delete` cascades of loaded relationships, and lists the syncs the flush
+ * must apply: foreign keys set from the objects relationships point at, or cleared.
+ */
+function planRelationships(work: FlushWork, deleting: Set<InstanceState>, saving: Set<InstanceState>): Map<InstanceState, Sync[]> {
+  const clears: Sync[] = [];
+  const viaCollections: Sync[] = [];
+  const viaReferences: Sync[] = [];
+  const orphans: InstanceState[] = [];
+
+  // Deleted parents: loaded children are deleted too (cascade "delete") or let go of them.
+  const queue = [...deleting];
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i]!;
+    for (const rel of s.mapper.relationships) {
+      if (rel.viewonly || rel.direction !== "oneToMany" || !s.related?.has(rel.key)) continue;
+      for (const m of [...members(s.related.get(rel.key)), ...removedMembers(s.related.get(rel.key))]) {
+        const ms = stateOf(m);
+        if (!ms || deleting.has(ms)) continue;
+        if (rel.cascade.has("delete") && ms.status === "persistent") {
+          deleting.add(ms);
+          queue.push(ms);
+        } else clears.push({ child: ms, rel, parent: null });
+      }
+    }
+  }
+
+  const changed = (s: InstanceState): boolean => s.status === "pending" || s.relationsChanged;
+  for (const s of [...work.pending, ...work.dirty]) {
+    if (!changed(s) || !s.related || deleting.has(s)) continue;
+    for (const rel of s.mapper.relationships) {
+      if (rel.viewonly || !s.related.has(rel.key)) continue;
+      const value = s.related.get(rel.key);
+      if (rel.direction === "manyToOne") {
+        const ps = value ? stateOf(value) : undefined;
+        viaReferences.push({ child: s, rel, parent: ps && !deleting.has(ps) ? ps : null });
+        continue;
+      }
+      for (const m of members(value)) {
+        const ms = stateOf(m);
+        if (ms && !deleting.has(ms)) viaCollections.push({ child: ms, rel, parent: s });
+      }
+      for (const m of removedMembers(value)) {
+        const ms = stateOf(m);
+        if (!ms || deleting.has(ms)) continue;
+        if (rel.cascade.has("delete-orphan")) orphans.push(ms);
+        else clears.push({ child: ms, rel, parent: null });
+      }
+    }
+  }
+  for (const o of orphans) {
+    const stillOwned = viaCollections.some((x) => x.child === o) || viaReferences.some((x) => x.child === o && x.parent);
+    if (!stillOwned && o.status === "persistent") deleting.add(o);
+  }
+
+  const byChild = new Map<InstanceState, Sync[]>();
+  // Later entries win: a child moved between collections ends with its new parent's key, and its
+  // own reference (child.author = x) has the last word.
+  for (const sync of [...clears, ...viaCollections, ...viaReferences]) {
+    if (deleting.has(sync.child)) continue;
+    push(byChild, sync.child, sync);
+    if (sync.child.status === "persistent") saving.add(sync.child);
+  }
+  return byChild;
+}
+
+async function fire(event: MapperEvent, states: readonly InstanceState[], conn: Connection): Promise<void> {
+  for (const s of states) {
+    const listeners = s.mapper.listenersFor(event) as MapperListener[];
+    for (const l of listeners) await l(s.obj, { mapper: s.mapper, connection: conn });
+  }
+}
+
+function describeRel(rel: RelationshipProperty): string {
+  return `${rel.parent.name}.${rel.key}`;
+}
+
+function runSyncs(states: readonly InstanceState[], syncs: Map<InstanceState, Sync[]>): void {
+  for (const s of states) {
+    const list = syncs.get(s);
+    if (!list) continue;
+    for (const sync of list) {
+      if (!parentReady(sync))
+        throw new MappingError(
+          `cannot flush: ${s.mapper.name} needs the key of a new ${sync.parent!.mapper.name} (through ${describeRel(sync.rel)}), which is written after it because the two models depend on each other; flush the ${sync.parent!.mapper.name} first, then set the reference`,
+        );
+      applySync(sync);
+    }
+  }
+}
+
+/** SQL expressions assigned to attributes were evaluated by the database: unload them so they are read back. */
+function unloadExpressions(states: readonly InstanceState[]): void {
+  for (const s of states) {
+    const v = s.values;
+    for (let i = 0; i < v.length; i++) if (v[i] instanceof Expression) v[i] = NO_VALUE;
+  }
+}
+
+function byMapper(states: Iterable<InstanceState>): Map<Mapper, InstanceState[]> {
+  const out = new Map<Mapper, InstanceState[]>();
+  for (const s of states) push(out, s.mapper, s);
+  return out;
+}
+
+/** Writes the recorded changes on `conn`. Throws on the first failure; the caller rolls the transaction back. */
+export async function runFlush(conn: Connection, work: FlushWork): Promise<FlushOutcome> {
+  const deleting = new Set(work.deleted);
+  const saving = new Set(work.dirty);
+  const syncs = planRelationships(work, deleting, saving);
+  for (const s of deleting) saving.delete(s);
+
+  const inserts = byMapper(work.pending);
+  const updates = byMapper(saving);
+  const deletes = byMapper(deleting);
+  const order = mapperOrder([...new Set([...inserts.keys(), ...updates.keys(), ...deletes.keys()])]);
+
+  for (const mapper of order) {
+    const news = inserts.get(mapper);
+    if (news) {
+      for (const level of rowLevels(news)) {
+        runSyncs(level, syncs);
+        if (mapper.version) for (const s of level) if (s.values[mapper.version.index] === undefined) s.values[mapper.version.index] = 1;
+        await fire("beforeInsert", level, conn);
+        await insertRows(conn, mapper, level);
+        unloadExpressions(level);
+        await fire("afterInsert", level, conn);
+      }
+    }
+    const changed = updates.get(mapper);
+    if (changed) {
+      runSyncs(changed, syncs);
+      await fire("beforeUpdate", changed, conn);
+      const changes = new Map<InstanceState, number[]>();
+      for (const s of changed) {
+        const idx = netChanges(s);
+        if (idx.length > 0) changes.set(s, idx);
+      }
+      if (changes.size > 0) await updateRows(conn, mapper, changes);
+      unloadExpressions(changed);
+      await fire("afterUpdate", changed, conn);
+    }
+  }
+  for (const mapper of [...order].reverse()) {
+    const gone = deletes.get(mapper);
+    if (!gone) continue;
+    await fire("beforeDelete", gone, conn);
+    await deleteRows(conn, mapper, gone);
+    await fire("afterDelete", gone, conn);
+  }
+  return { inserted: [...work.pending], updated: [...saving], deleted: [...deleting] };
+}

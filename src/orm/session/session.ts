@@ -1,0 +1,1014 @@
+/**
+ * Session: the unit of work over an engine. It holds one transaction at a time (begun on first use,
+ * ended by commit/rollback), an identity map (one object per row), and the sets of new, changed and
+ * deleted objects that the next flush writes. Public API; builds on the mapping, loading and
+ * persistence modules.
+ */
+import { ArgumentError, ObjectStateError, PendingRollbackError, StateError, describeValue } from "../../util/errors.js";
+import { Result } from "../../engine/result.js";
+import {
+  statementNode,
+  type Connection,
+  type Params,
+  type RowOfStatement,
+  type ScalarOfStatement,
+  type Statement,
+} from "../../engine/connection.js";
+import type { Engine } from "../../engine/engine.js";
+import type { InsertNode, SelectItemNode, StatementNode } from "../../sql/nodes/from-nodes.js";
+import type { EntityRange } from "../../sql/statements/entity.js";
+import type { Table } from "../../sql/schema/table.js";
+import { select, type Select } from "../../sql/statements/select.js";
+import type { Insert } from "../../sql/statements/dml.js";
+import { mapperOf, setColumn, setRelated, type ChangeSink, type InstrumentedList } from "../mapping/instrumentation.js";
+import { mapperForTable, type Mapper, type MapperListener, type RelationshipProperty } from "../mapping/mapper.js";
+import type { LoadTarget } from "../loading/instance-loader.js";
+import { overwrite, refreshExpired } from "../loading/instance-loader.js";
+import { identityOf, keysCondition, pkValues } from "../loading/by-key.js";
+import { loadFirstEntity, loadRowObjects, spansOf, type EntitySpan } from "../loading/rows.js";
+import { fetchByKeys, groupByMapper } from "../loading/reload.js";
+import { runFlush, type FlushOutcome } from "../persistence/unit-of-work.js";
+import { bulkUpdateByKey, keysMatching } from "../persistence/bulk.js";
+import { IdentityMap } from "./identity-map.js";
+import { InstanceState, NO_VALUE, STATE, attachState, stateOf } from "./instance-state.js";
+import { Frame, SessionTransaction } from "./session-transaction.js";
+
+/** Options of a {@link Session}. */
+export interface SessionOptions {
+  /** Flush pending changes before running a query (default true). */
+  autoflush?: boolean;
+  /**
+   * Expire every object at commit, so attributes must be reloaded (`refresh`, or a query) before
+   * they are read again (default false: attribute reads are synchronous, so an expired attribute
+   * cannot load itself on access; keep objects readable after commit).
+   */
+  expireOnCommit?: boolean;
+}
+
+/** What flush events see. */
+export interface FlushEventInfo {
+  readonly new: readonly object[];
+  readonly dirty: readonly object[];
+  readonly deleted: readonly object[];
+}
+
+/** Session events and their listener signatures. */
+export interface SessionEventMap {
+  /** A transaction began (first use after construction, commit or rollback). */
+  afterBegin: (session: Session) => void | Promise<void>;
+  /** Before a flush computes its work: the place to add, change or delete objects. */
+  beforeFlush: (session: Session, info: FlushEventInfo) => void | Promise<void>;
+  /** After the flush's SQL ran (inside the transaction). */
+  afterFlush: (session: Session, info: FlushEventInfo) => void | Promise<void>;
+  afterCommit: (session: Session) => void | Promise<void>;
+  afterRollback: (session: Session) => void | Promise<void>;
+}
+export type SessionEvent = keyof SessionEventMap;
+
+/** A mapped class, as Session methods take it. */
+export type ModelType<I = object> = abstract new (...args: any[]) => I;
+
+/** Options of {@link Session.get}. */
+export interface GetOptions {
+  /** Reload from the database even when the object is in the identity map, overwriting loaded values. */
+  populateExisting?: boolean;
+  /** `SELECT … FOR UPDATE` (always queries; implies populateExisting). */
+  forUpdate?: boolean;
+}
+
+function describeObject(s: InstanceState): string {
+  const key = s.mapper.pk.map((p) => s.values[p.index]).filter((v) => v !== undefined && v !== NO_VALUE);
+  return key.length ? `${s.mapper.name}(${key.map((v) => String(v)).join(", ")})` : `a new ${s.mapper.name}`;
+}
+
+function entityRanges(node: StatementNode): readonly EntityRange[] {
+  switch (node.kind) {
+    case "Select":
+      return node.entities;
+    case "Compound": {
+      let first: StatementNode = node;
+      while (first.kind === "Compound") first = first.selects[0] as StatementNode;
+      return first.kind === "Select" ? first.entities : [];
+    }
+    case "Insert":
+    case "Update":
+    case "Delete":
+      return node.returningEntities;
+    default:
+      return [];
+  }
+}
+
+function itemsOf(node: StatementNode): readonly SelectItemNode[] {
+  switch (node.kind) {
+    case "Select":
+      return node.items;
+    case "Compound": {
+      let first: StatementNode = node;
+      while (first.kind === "Compound") first = first.selects[0] as StatementNode;
+      return first.kind === "Select" ? first.items : [];
+    }
+    case "Insert":
+    case "Update":
+    case "Delete":
+      return node.returning ?? [];
+    default:
+      return [];
+  }
+}
+
+/** Empties the change record of collections after a flush. */
+function resetSnapshots(s: InstanceState): void {
+  if (!s.related) return;
+  for (const v of s.related.values()) if (Array.isArray(v)) (v as InstrumentedList).snapshot = undefined;
+}
+
+/**
+ * A unit of work over an engine.
+ * @example
+ * await using session = new Session(engine);
+ * session.add(new User({ email: "ada@example.com" }));
+ * await session.commit();
+ */
+export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
+  /** Flush before queries; may be changed at any time. */
+  autoflush: boolean;
+  readonly expireOnCommit: boolean;
+  readonly #identity = new IdentityMap();
+  readonly #new = new Set<InstanceState>();
+  readonly #dirty = new Set<InstanceState>();
+  readonly #deleted = new Set<InstanceState>();
+  readonly #listeners = new Map<SessionEvent, Function[]>();
+  #conn: Connection | undefined;
+  /** The innermost open transaction frame. */
+  #frame: Frame | undefined;
+  #beginning: Promise<Connection> | undefined;
+  #flushing: Promise<void> | undefined;
+  #noAutoflush = 0;
+
+  constructor(
+    readonly engine: Engine,
+    options: SessionOptions = {},
+  ) {
+    if (typeof engine !== "object" || engine === null || typeof (engine as Engine).connect !== "function")
+      throw new ArgumentError(`new Session() takes an engine (createEngine(url)), got ${describeValue(engine)}`);
+    this.autoflush = options.autoflush ?? true;
+    this.expireOnCommit = options.expireOnCommit ?? false;
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  /** Adds a session event listener; returns a function that removes it. */
+  on<E extends SessionEvent>(event: E, listener: SessionEventMap[E]): () => void {
+    const known: SessionEvent[] = ["afterBegin", "beforeFlush", "afterFlush", "afterCommit", "afterRollback"];
+    if (!known.includes(event)) throw new ArgumentError(`unknown session event '${String(event)}'; known events are ${known.join(", ")}`);
+    const list = this.#listeners.get(event) ?? [];
+    list.push(listener);
+    this.#listeners.set(event, list);
+    return () => {
+      const i = list.indexOf(listener);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  async #emit(event: SessionEvent, ...args: unknown[]): Promise<void> {
+    const list = this.#listeners.get(event);
+    if (!list) return;
+    for (const l of [...list]) await l(this, ...args);
+  }
+
+  #flushInfo(): FlushEventInfo {
+    return { new: this.new, dirty: this.dirty, deleted: this.deleted };
+  }
+
+  // ---- object bookkeeping -------------------------------------------------------------------
+
+  /** Objects added and not yet flushed. */
+  get new(): object[] {
+    return [...this.#new].map((s) => s.obj);
+  }
+  /** Persistent objects with attribute changes not yet flushed. */
+  get dirty(): object[] {
+    return [...this.#dirty].filter((s) => s.status === "persistent").map((s) => s.obj);
+  }
+  /** Objects marked for deletion and not yet flushed. */
+  get deleted(): object[] {
+    return [...this.#deleted].map((s) => s.obj);
+  }
+  /** Number of objects in the identity map. */
+  get size(): number {
+    return this.#identity.size + this.#new.size;
+  }
+  /** Whether a transaction is open. */
+  get inTransaction(): boolean {
+    return this.#frame !== undefined;
+  }
+
+  /** Whether `obj` belongs to this session (pending or persistent; not once its deletion was flushed). */
+  contains(obj: object): boolean {
+    const s = stateOf(obj);
+    return s?.session === this && s.status !== "deleted";
+  }
+
+  #stateFor(obj: unknown, what: string): InstanceState {
+    const s = stateOf(obj);
+    if (!s) throw new ArgumentError(`session.${what}() takes an instance of a mapped class, got ${describeValue(obj)}`);
+    return s;
+  }
+
+  #otherSession(s: InstanceState): never {
+    throw new ObjectStateError(
+      `${describeObject(s)} belongs to another session; expunge it there first, or use session.merge(obj) to copy it into this one`,
+    );
+  }
+
+  /** Adds objects to the session: new ones become pending (inserted at the next flush), detached ones persistent again. */
+  add(obj: object): void {
+    this.#attach(this.#stateFor(obj, "add"));
+  }
+
+  addAll(objs: Iterable<object>): void {
+    for (const o of objs) this.add(o);
+  }
+
+  /** Attaches a state and, through save-update cascades, everything its relationships hold. */
+  #attach(first: InstanceState): void {
+    const queue = [first];
+    for (let i = 0; i < queue.length; i++) {
+      const s = queue[i]!;
+      if (s.session === this) {
+        if (i > 0) continue;
+      } else {
+        if (s.session) this.#otherSession(s);
+        if (s.status === "transient") {
+          s.status = "pending";
+          s.session = this;
+          this.#new.add(s);
+          this.#frame?.added.add(s);
+        } else if (s.status === "detached" || s.status === "deleted") {
+          if (s.status === "deleted") throw new ObjectStateError(`${describeObject(s)} was deleted; it cannot be added back`);
+          const existing = this.#identity.get(s.mapper, s.key);
+          if (existing && existing !== s)
+            throw new ObjectStateError(
+              `another object with the identity ${describeObject(s)} is already in this session; use session.merge(obj) to copy the detached one's values onto it`,
+            );
+          s.status = "persistent";
+          s.session = this;
+          this.#identity.set(s);
+          if (s.committed?.size || s.relationsChanged) this.markDirty(s);
+        }
+      }
+      if (!s.related) continue;
+      for (const rel of s.mapper.relationships) {
+        if (rel.viewonly || !rel.cascade?.has("save-update") || !s.related.has(rel.key)) continue;
+        const v = s.related.get(rel.key);
+        for (const m of Array.isArray(v) ? v : v ? [v] : []) {
+          const ms = stateOf(m);
+          if (ms && ms.session !== this) queue.push(ms);
+        }
+      }
+    }
+  }
+
+  /** @internal ChangeSink: an attribute of a persistent object changed. */
+  markDirty(s: InstanceState): void {
+    if (s.session === this && s.status === "persistent" && !s.inDirty) {
+      s.inDirty = true;
+      this.#dirty.add(s);
+    }
+  }
+
+  /** @internal ChangeSink: an object in this session now refers to `obj` through `rel`. */
+  cascadeAdd(obj: object, rel: RelationshipProperty): void {
+    const s = stateOf(obj);
+    if (!s || s.session === this || rel.viewonly || !rel.cascade?.has("save-update")) return;
+    if (s.status === "deleted") return;
+    this.#attach(s);
+  }
+
+  /** @internal LoadTarget. */
+  identityMap(root: Mapper): Map<unknown, InstanceState> {
+    return this.#identity.of(root);
+  }
+
+  /** @internal LoadTarget: an object was created from a row. */
+  loaded(state: InstanceState): void {
+    state.session = this;
+    const listeners = state.mapper.listenersFor("load") as MapperListener[];
+    for (const l of listeners) void l(state.obj, { mapper: state.mapper });
+  }
+
+  /** Marks a persistent object for deletion at the next flush. */
+  delete(obj: object): void {
+    const s = this.#stateFor(obj, "delete");
+    if (s.session && s.session !== this) this.#otherSession(s);
+    if (s.status === "transient") throw new ObjectStateError(`${describeObject(s)} is not persisted, so there is nothing to delete`);
+    if (s.status === "pending")
+      throw new ObjectStateError(
+        `${describeObject(s)} is pending (added but never flushed); use session.expunge(obj) to drop it instead of deleting it`,
+      );
+    if (s.status === "deleted") return;
+    if (s.status === "detached") this.#attach(s);
+    this.#deleted.add(s);
+  }
+
+  /** Removes an object from the session: pending ones become transient, persistent ones detached. */
+  expunge(obj: object): void {
+    const s = this.#stateFor(obj, "expunge");
+    if (s.session !== this) throw new ObjectStateError(`${describeObject(s)} is not in this session`);
+    const queue = [s];
+    for (let i = 0; i < queue.length; i++) {
+      const x = queue[i]!;
+      this.#detach(x);
+      for (const rel of x.mapper.relationships) {
+        if (!rel.cascade?.has("expunge") || !x.related?.has(rel.key)) continue;
+        const v = x.related.get(rel.key);
+        for (const m of Array.isArray(v) ? v : v ? [v] : []) {
+          const ms = stateOf(m);
+          if (ms?.session === this) queue.push(ms);
+        }
+      }
+    }
+  }
+
+  /** Removes every object from the session (no SQL). */
+  expungeAll(): void {
+    for (const s of [...this.#identity.states(), ...this.#new, ...this.#deleted]) this.#detach(s);
+    this.#identity.clear();
+  }
+
+  #detach(s: InstanceState): void {
+    this.#new.delete(s);
+    this.#dirty.delete(s);
+    this.#deleted.delete(s);
+    this.#identity.remove(s);
+    s.inDirty = false;
+    s.session = undefined;
+    s.status = s.status === "pending" ? "transient" : "detached";
+  }
+
+  #toTransient(s: InstanceState): void {
+    this.#detach(s);
+    s.status = "transient";
+    s.key = undefined;
+    s.committed = undefined;
+  }
+
+  /** Whether an object has changes the next flush would write. */
+  isModified(obj: object): boolean {
+    const s = this.#stateFor(obj, "isModified");
+    if (s.status === "pending") return true;
+    if (s.relationsChanged) return true;
+    if (!s.committed) return false;
+    for (const [i, old] of s.committed) if (old !== s.values[i]) return true;
+    return false;
+  }
+
+  // ---- transactions -------------------------------------------------------------------------
+
+  #failedFrame(): Frame | undefined {
+    for (let f = this.#frame; f; f = f.parent) if (f.failure) return f;
+    return undefined;
+  }
+
+  #usable(): void {
+    const f = this.#failedFrame();
+    if (!f) return;
+    const how = f.parent ? "roll back the savepoint (or call session.rollback())" : "call session.rollback()";
+    throw new PendingRollbackError(
+      `this session's ${f.parent ? "savepoint" : "transaction"} was rolled back because a flush failed (${f.failure!.message}); ${how} before using the session again`,
+      { cause: f.failure },
+    );
+  }
+
+  /** The connection of the session's transaction, beginning one if needed (run Core statements in the same transaction). */
+  async connection(): Promise<Connection> {
+    this.#usable();
+    if (this.#conn) return this.#conn;
+    this.#beginning ??= (async () => {
+      const conn = await this.engine.connect();
+      try {
+        const tx = await conn.begin();
+        this.#conn = conn;
+        this.#frame = new Frame(tx, undefined);
+        for (const s of this.#new) this.#frame.added.add(s);
+      } catch (err) {
+        await conn.close();
+        throw err;
+      }
+      await this.#emit("afterBegin");
+      return conn;
+    })().finally(() => (this.#beginning = undefined));
+    return this.#beginning;
+  }
+
+  async #release(): Promise<void> {
+    const conn = this.#conn;
+    this.#conn = undefined;
+    if (conn) await conn.close();
+  }
+
+  /** Runs `fn` with autoflush off (queries in it do not flush pending changes first). */
+  async noAutoflush<T>(fn: () => Promise<T>): Promise<T> {
+    this.#noAutoflush++;
+    try {
+      return await fn();
+    } finally {
+      this.#noAutoflush--;
+    }
+  }
+
+  async #autoflush(): Promise<void> {
+    if (this.autoflush && this.#noAutoflush === 0 && this.#hasChanges()) await this.flush();
+  }
+
+  #hasChanges(): boolean {
+    return this.#new.size > 0 || this.#dirty.size > 0 || this.#deleted.size > 0;
+  }
+
+  /**
+   * Writes pending changes to the database (inside the session's transaction). All or nothing: if
+   * any statement fails, the transaction is rolled back and the session refuses work until
+   * `rollback()`.
+   */
+  async flush(): Promise<void> {
+    this.#usable();
+    while (this.#flushing) {
+      await this.#flushing.catch(() => undefined);
+      this.#usable();
+    }
+    if (!this.#hasChanges()) return;
+    const run = this.#flush();
+    this.#flushing = run;
+    try {
+      await run;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async #flush(): Promise<void> {
+    await this.#emit("beforeFlush", this.#flushInfo());
+    if (!this.#hasChanges()) return;
+    const conn = await this.connection();
+    const frame = this.#frame!;
+    const info = this.#flushInfo();
+    const work = {
+      pending: [...this.#new],
+      dirty: [...this.#dirty].filter((s) => s.status === "persistent"),
+      deleted: [...this.#deleted],
+    };
+    let outcome: FlushOutcome;
+    try {
+      outcome = await runFlush(conn, work);
+    } catch (err) {
+      frame.failure = err instanceof Error ? err : new Error(String(err));
+      // The database forgets the frame's work now (locks released); objects are restored by rollback().
+      try {
+        if (frame.tx.isActive) await frame.tx.rollback();
+      } catch {
+        // The connection is unusable; rollback() discards it.
+      }
+      throw err;
+    }
+    this.#finalize(outcome, frame);
+    await this.#emit("afterFlush", info);
+  }
+
+  #finalize(outcome: FlushOutcome, frame: Frame): void {
+    for (const s of outcome.inserted) {
+      this.#new.delete(s);
+      s.status = "persistent";
+      s.key = s.mapper.identityKey(s.values);
+      this.#identity.set(s);
+      s.committed = undefined;
+      s.relationsChanged = false;
+      resetSnapshots(s);
+      frame.inserted.add(s);
+    }
+    for (const s of outcome.updated) {
+      this.#dirty.delete(s);
+      s.inDirty = false;
+      s.committed = undefined;
+      s.relationsChanged = false;
+      resetSnapshots(s);
+      frame.touched.add(s);
+    }
+    for (const s of outcome.deleted) {
+      this.#deleted.delete(s);
+      this.#dirty.delete(s);
+      s.inDirty = false;
+      this.#identity.remove(s);
+      s.status = "deleted";
+      frame.deleted.add(s);
+    }
+    // States flushed as dirty without net changes are clean now too.
+    for (const s of [...this.#dirty]) {
+      if (s.status !== "persistent" || s.committed?.size || s.relationsChanged) continue;
+      this.#dirty.delete(s);
+      s.inDirty = false;
+    }
+  }
+
+  /** Flushes, then commits the transaction. Deleted objects become detached. */
+  async commit(): Promise<void> {
+    this.#usable();
+    await this.flush();
+    let root = this.#frame;
+    while (root?.parent) root = root.parent;
+    if (root) {
+      try {
+        await root.tx.commit();
+      } catch (err) {
+        root.failure = err instanceof Error ? err : new Error(String(err));
+        await this.#release().catch(() => undefined);
+        throw err;
+      }
+      await this.#release();
+      for (let f: Frame | undefined = this.#frame; f; f = f.parent)
+        for (const s of f.deleted) {
+          s.session = undefined;
+          s.status = "detached";
+        }
+      this.#frame = undefined;
+    }
+    if (this.expireOnCommit) for (const s of this.#identity.states()) this.#expireState(s, undefined);
+    await this.#emit("afterCommit");
+  }
+
+  /**
+   * Rolls back the transaction. Pending objects and objects inserted in it become transient,
+   * objects deleted in it come back, and every other object reloads its attributes from the database.
+   */
+  async rollback(): Promise<void> {
+    while (this.#flushing) await this.#flushing.catch(() => undefined);
+    const frames: Frame[] = [];
+    for (let f = this.#frame; f; f = f.parent) frames.push(f);
+    const root = frames[frames.length - 1];
+    if (root?.tx.isActive) {
+      try {
+        await root.tx.rollback();
+      } catch {
+        // A dead connection: the server discarded the transaction anyway; close() discards the connection.
+      }
+    }
+    await this.#release().catch(() => undefined);
+    this.#frame = undefined;
+    this.#restore(frames, true);
+    // The rest reload now, outside any transaction (attribute reads cannot load lazily).
+    await this.#reload([...this.#identity.states()], undefined);
+    await this.#emit("afterRollback");
+  }
+
+  /** Undoes the object side of rolled-back frames (innermost first). */
+  #restore(frames: readonly Frame[], all: boolean): void {
+    for (const f of frames) for (const s of f.inserted) if (s.session === this) this.#toTransient(s);
+    for (const s of [...this.#new]) if (all || frames.some((f) => f.added.has(s))) this.#toTransient(s);
+    for (const f of frames)
+      for (const s of f.deleted)
+        if (s.status === "deleted" && s.session === this) {
+          s.status = "persistent";
+          this.#identity.set(s);
+        }
+    this.#deleted.clear();
+  }
+
+  /** Expires `states` and loads them again on `conn` (or a short-lived connection); rows gone are detached. */
+  async #reload(states: InstanceState[], conn: Connection | undefined): Promise<void> {
+    for (const s of states) this.#expireState(s, undefined);
+    for (const s of states) {
+      this.#dirty.delete(s);
+      s.inDirty = false;
+    }
+    if (states.length === 0) return;
+    const own = conn ?? (await this.engine.connect().catch(() => undefined));
+    if (!own) return; // The database is unreachable: the objects stay expired; refresh() reloads them later.
+    try {
+      for (const [mapper, group] of groupByMapper(states)) {
+        const missing = await fetchByKeys(own, mapper, group, (s, values) => overwrite(s, values));
+        for (const s of missing) this.#detach(s);
+      }
+    } catch (err) {
+      if (conn) throw err;
+    } finally {
+      if (!conn) await own.close();
+    }
+  }
+
+  /**
+   * Opens a savepoint (flushing first). Commit it to keep its changes in the transaction, roll it
+   * back to undo them; `await using` rolls back unless committed.
+   */
+  async beginNested(): Promise<SessionTransaction> {
+    this.#usable();
+    await this.flush();
+    const conn = await this.connection();
+    const tx = await conn.beginNested();
+    const frame = new Frame(tx, this.#frame);
+    this.#frame = frame;
+    return new SessionTransaction(frame, (f, action) => this.#endNested(f, action));
+  }
+
+  /** Runs `fn` in a savepoint: released when it resolves, rolled back (and the error rethrown) when it throws. */
+  async nested<T>(fn: (savepoint: SessionTransaction) => Promise<T>): Promise<T> {
+    const sp = await this.beginNested();
+    let result: T;
+    try {
+      result = await fn(sp);
+    } catch (err) {
+      if (sp.isActive) await sp.rollback();
+      throw err;
+    }
+    if (sp.isActive) await sp.commit();
+    return result;
+  }
+
+  async #endNested(frame: Frame, action: "commit" | "rollback"): Promise<void> {
+    const chain: Frame[] = [];
+    let f = this.#frame;
+    while (f && f !== frame) {
+      chain.push(f);
+      f = f.parent;
+    }
+    if (!f) throw new StateError("this savepoint is no longer open in the session");
+    chain.push(frame);
+    if (action === "commit") {
+      this.#usable();
+      await this.flush();
+      await frame.tx.commit();
+      for (const x of chain) x.mergeInto(x.parent!);
+      this.#frame = frame.parent;
+      return;
+    }
+    if (frame.tx.isActive) await frame.tx.rollback();
+    this.#frame = frame.parent;
+    const touched = new Set<InstanceState>();
+    for (const x of chain) for (const s of x.touched) touched.add(s);
+    for (const s of this.#dirty) touched.add(s);
+    this.#restore(chain, true);
+    const reload = [...touched].filter((s) => s.session === this && s.status === "persistent");
+    await this.#reload(reload, this.#conn);
+  }
+
+  /** Rolls back any open transaction and detaches every object. The session may be used again. */
+  async close(): Promise<void> {
+    while (this.#flushing) await this.#flushing.catch(() => undefined);
+    let root = this.#frame;
+    while (root?.parent) root = root.parent;
+    if (root?.tx.isActive) await root.tx.rollback().catch(() => undefined);
+    await this.#release().catch(() => undefined);
+    const deletedInTx: InstanceState[] = [];
+    for (let f = this.#frame; f; f = f.parent) deletedInTx.push(...f.deleted);
+    this.#frame = undefined;
+    this.expungeAll();
+    for (const s of deletedInTx) {
+      s.session = undefined;
+      s.status = "detached";
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- loading ------------------------------------------------------------------------------
+
+  /**
+   * The object with this primary key: from the identity map without SQL when it is loaded there,
+   * otherwise by a SELECT. Composite keys: an array in key order, or an object of attribute values.
+   */
+  async get<I extends object>(model: ModelType<I>, pk: unknown, options: GetOptions = {}): Promise<I | undefined> {
+    const mapper = this.#mapperOf(model, "get");
+    this.#usable();
+    const values = pkValues(mapper, pk);
+    const existing = this.#identity.get(mapper, identityOf(mapper, values));
+    if (existing && !existing.mapper.isA(mapper)) return undefined;
+    if (existing && !options.populateExisting && !options.forUpdate && !existing.values.includes(NO_VALUE)) return existing.obj as I;
+    await this.#autoflush();
+    const conn = await this.connection();
+    let stmt: Select<unknown, unknown> = select(mapper.mappedClass as never).where(keysCondition(mapper, [values]));
+    if (options.forUpdate) stmt = stmt.forUpdate();
+    const res = await conn._executeArrays(stmt);
+    const row = res.rows[0];
+    if (!row) return undefined;
+    if (existing && (options.populateExisting || options.forUpdate)) {
+      overwrite(existing, row);
+      if (!existing.committed) this.#dirty.delete(existing);
+      return existing.obj as I;
+    }
+    const [obj] = loadFirstEntity(this, spansOf(entityRanges(stmt.node))[0]!, [row]);
+    await this.#completeSubclasses(mapper, [obj ?? null]);
+    return (obj ?? undefined) as I | undefined;
+  }
+
+  /** Like get(), but a missing row is an error. */
+  async getOne<I extends object>(model: ModelType<I>, pk: unknown, options?: GetOptions): Promise<I> {
+    const obj = await this.get(model, pk, options);
+    if (obj === undefined) {
+      const mapper = this.#mapperOf(model, "getOne");
+      throw new ObjectStateError(
+        `no ${mapper.name} has the primary key ${JSON.stringify(pk, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`,
+      );
+    }
+    return obj;
+  }
+
+  #mapperOf(model: unknown, what: string): Mapper {
+    const mapper = typeof model === "function" ? mapperOf(model) : undefined;
+    if (!mapper || (mapper.cls !== model && mapper.generated !== model))
+      throw new ArgumentError(`session.${what}() takes a mapped class (decorated with @mapped), got ${describeValue(model)}`);
+    mapper.registry.configure();
+    return mapper;
+  }
+
+  /** Objects a base-class query returned as subclass instances get their subclass columns (one query per subclass). */
+  async #completeSubclasses(mapper: Mapper, objs: Iterable<object | null>): Promise<void> {
+    if (mapper.subMappers.length === 0) return;
+    const incomplete: InstanceState[] = [];
+    for (const o of objs) {
+      const s = o ? (o as { [STATE]: InstanceState })[STATE] : undefined;
+      if (s && s.mapper !== mapper && s.values.includes(NO_VALUE)) incomplete.push(s);
+    }
+    if (incomplete.length === 0) return;
+    const conn = await this.connection();
+    for (const [sub, group] of groupByMapper(incomplete)) await fetchByKeys(conn, sub, group, (s, values) => refreshExpired(s, values));
+  }
+
+  /**
+   * Reloads an object's attributes from the database (flushing first), discarding unflushed changes
+   * to them. `attributes` limits the reload to those names.
+   */
+  async refresh(obj: object, attributes?: readonly string[]): Promise<void> {
+    const s = this.#stateFor(obj, "refresh");
+    if (s.session !== this || s.status !== "persistent")
+      throw new ObjectStateError(
+        `${describeObject(s)} is not a persistent object of this session (it is ${s.status}); only loaded objects can be refreshed`,
+      );
+    const only = attributes ? new Set(this.#attributeIndexes(s, attributes, "refresh")) : undefined;
+    this.#usable();
+    await this.#autoflush();
+    const conn = await this.connection();
+    const missing = await fetchByKeys(conn, s.mapper, [s], (st, values) => overwrite(st, values, only));
+    if (missing.length > 0) {
+      this.#detach(s);
+      throw new ObjectStateError(
+        `${describeObject(s)} no longer exists in the database (deleted by another transaction); it was removed from the session`,
+      );
+    }
+    if (!s.committed && !s.relationsChanged) {
+      this.#dirty.delete(s);
+      s.inDirty = false;
+    }
+  }
+
+  #attributeIndexes(s: InstanceState, names: readonly string[], what: string): number[] {
+    return names.map((n) => {
+      const p = s.mapper.byKey.get(n);
+      if (!p) throw new ArgumentError(`session.${what}(): ${s.mapper.name} has no attribute '${n}'`);
+      if (p.kind === "relationship")
+        throw new ArgumentError(`session.${what}(): ${s.mapper.name}.${n} is a relationship; name column attributes`);
+      return p.index;
+    });
+  }
+
+  /**
+   * Marks attributes unloaded (all but the primary key by default), discarding unflushed changes to
+   * them. Reading one then fails until the object is refreshed or returned by a query again.
+   */
+  expire(obj: object, attributes?: readonly string[]): void {
+    const s = this.#stateFor(obj, "expire");
+    if (s.session !== this || s.status !== "persistent")
+      throw new ObjectStateError(`${describeObject(s)} is not a persistent object of this session`);
+    this.#expireState(s, attributes ? this.#attributeIndexes(s, attributes, "expire") : undefined);
+  }
+
+  /** Expires every object in the identity map. */
+  expireAll(): void {
+    for (const s of this.#identity.states()) this.#expireState(s, undefined);
+  }
+
+  #expireState(s: InstanceState, only: readonly number[] | undefined): void {
+    const pk = new Set(s.mapper.pk.map((p) => p.index));
+    const idx = only ?? s.values.map((_, i) => i).filter((i) => !pk.has(i));
+    for (const i of idx) {
+      s.values[i] = NO_VALUE;
+      s.committed?.delete(i);
+    }
+    if (s.committed?.size === 0) s.committed = undefined;
+    if (!only) {
+      s.related = undefined;
+      s.relationsChanged = false;
+    }
+    if (!s.committed && !s.relationsChanged && s.inDirty) {
+      this.#dirty.delete(s);
+      s.inDirty = false;
+    }
+  }
+
+  /**
+   * Copies the state of `obj` (typically detached, or from elsewhere) onto the session's object with
+   * the same primary key, loading it if needed, or onto a new pending object; returns that object.
+   * `obj` itself is not attached. `load: false` trusts `obj` and issues no SQL.
+   */
+  async merge<T extends object>(obj: T, options: { load?: boolean } = {}): Promise<T> {
+    this.#usable();
+    return (await this.#merge(this.#stateFor(obj, "merge"), options.load ?? true, new Map())) as T;
+  }
+
+  async #merge(src: InstanceState, load: boolean, memo: Map<InstanceState, object>): Promise<object> {
+    if (src.session === this) return src.obj;
+    const done = memo.get(src);
+    if (done) return done;
+    const mapper = src.mapper;
+    let target: InstanceState | undefined;
+    if (mapper.hasIdentity(src.values)) {
+      const pk = mapper.pk.map((p) => src.values[p.index]);
+      target = this.#identity.get(mapper, identityOf(mapper, pk));
+      if (!target && load) {
+        const found = await this.get(mapper.mappedClass, pk);
+        target = found ? stateOf(found) : undefined;
+      }
+    }
+    let fresh = false;
+    if (!target) {
+      const o = Object.create(mapper.mappedClass.prototype) as object;
+      target = new InstanceState(mapper, o, new Array<unknown>(src.values.length).fill(undefined), "transient");
+      attachState(o, target);
+      fresh = true;
+    }
+    memo.set(src, target.obj);
+    for (const p of mapper.columns) {
+      const v = src.values[p.index];
+      if (v === undefined || v === NO_VALUE) continue;
+      if (fresh || !load) target.values[p.index] = v;
+      else setColumn(target, p, v);
+    }
+    if (fresh) {
+      if (!load && mapper.hasIdentity(target.values)) {
+        target.status = "persistent";
+        target.session = this;
+        target.key = mapper.identityKey(target.values);
+        this.#identity.set(target);
+      } else this.#attach(target);
+    }
+    for (const rel of mapper.relationships) {
+      if (!rel.cascade?.has("merge") || !src.related?.has(rel.key)) continue;
+      const v = src.related.get(rel.key);
+      if (Array.isArray(v)) {
+        const items: object[] = [];
+        for (const m of v) items.push(await this.#merge(stateOf(m)!, load, memo));
+        setRelated(target, rel, items);
+      } else setRelated(target, rel, v ? await this.#merge(stateOf(v)!, load, memo) : null);
+    }
+    return target.obj;
+  }
+
+  // ---- statements ---------------------------------------------------------------------------
+
+  /**
+   * Executes a statement in the session's transaction (flushing first). Mapped classes selected
+   * come back as instances from the identity map; `select(User)` rows are `{ users: User }`.
+   * A second argument that is an array makes an INSERT or UPDATE on a mapped class a bulk statement.
+   */
+  async execute<T extends Statement>(
+    stmt: T,
+    params?: Params | readonly Record<string, unknown>[],
+  ): Promise<Result<RowOfStatement<T>, ScalarOfStatement<T>>> {
+    this.#usable();
+    await this.#autoflush();
+    const conn = await this.connection();
+    const node = statementNode(stmt);
+    if (Array.isArray(params)) return (await this.#bulk(conn, stmt, node, params)) as never;
+    const named = params as Params | undefined;
+    if ((node.kind === "Update" || node.kind === "Delete") && node.table.kind === "Table") {
+      const mapper = mapperForTable(node.table as Table);
+      if (mapper && this.#identity.has(mapper.root)) return (await this.#synchronized(conn, stmt, node, mapper, named)) as never;
+    }
+    const ranges = entityRanges(node);
+    if (ranges.length === 0) return conn.execute(stmt, named);
+    const res = await conn._executeArrays(stmt, named);
+    return (await this.#entityResult(ranges, itemsOf(node), res)) as never;
+  }
+
+  async #entityResult(
+    ranges: readonly EntityRange[],
+    items: readonly SelectItemNode[],
+    res: { rows: unknown[][]; rowCount: number; lastInsertId: number | bigint | undefined; sql: string },
+  ): Promise<Result<Record<string, unknown>, unknown>> {
+    const spans = spansOf(ranges);
+    const { rows, keys } = loadRowObjects(this, spans, items, res.rows);
+    for (const span of spans)
+      await this.#completeSubclasses(
+        span.mapper,
+        rows.map((r) => r[span.key] as object | null),
+      );
+    return new Result(rows, keys, res.rowCount, res.lastInsertId, res.sql);
+  }
+
+  /** The first column of every row; for `select(User)`, the User instances. */
+  async scalars<T extends Statement>(stmt: T, params?: Params | readonly Record<string, unknown>[]): Promise<ScalarOfStatement<T>[]> {
+    const node = statementNode(stmt);
+    const ranges = entityRanges(node);
+    const first = ranges[0];
+    if (!first || first.start !== 0 || Array.isArray(params) || node.kind === "Update" || node.kind === "Delete")
+      return (await this.execute(stmt, params)).scalars();
+    this.#usable();
+    await this.#autoflush();
+    const conn = await this.connection();
+    const res = await conn._executeArrays(stmt, params as Params | undefined);
+    const span: EntitySpan = spansOf([first])[0]!;
+    const objs = loadFirstEntity(this, span, res.rows);
+    await this.#completeSubclasses(span.mapper, objs);
+    return objs as ScalarOfStatement<T>[];
+  }
+
+  /** The first column of the first row (the first instance for `select(User)`), or undefined. */
+  async scalar<T extends Statement>(stmt: T, params?: Params): Promise<ScalarOfStatement<T> | undefined> {
+    return (await this.scalars(stmt, params))[0];
+  }
+
+  /** INSERT/UPDATE with a list of rows: bulk statements on a mapped class. */
+  async #bulk(
+    conn: Connection,
+    stmt: Statement,
+    node: StatementNode,
+    rows: readonly Record<string, unknown>[],
+  ): Promise<Result<Record<string, unknown>, unknown>> {
+    const table = node.kind === "Insert" || node.kind === "Update" || node.kind === "Delete" ? node.table : undefined;
+    const mapper = table?.kind === "Table" ? mapperForTable(table as Table) : undefined;
+    if (!mapper || (node.kind !== "Insert" && node.kind !== "Update"))
+      throw new ArgumentError(
+        "a list of rows as the second argument makes a bulk INSERT or UPDATE of a mapped class (session.execute(insert(User), rows)); other statements take named parameters as an object",
+      );
+    if (rows.length === 0) throw new ArgumentError(`bulk ${node.kind.toLowerCase()} of ${mapper.name}: the list of rows is empty`);
+    if (node.kind === "Insert") {
+      if ((node as InsertNode).rows || (node as InsertNode).fromSelect)
+        throw new ArgumentError(`bulk insert of ${mapper.name}: give the rows either to values() or as the list, not both`);
+      const full = (stmt as Insert<never>).values(rows as never);
+      if (node.returningEntities.length === 0) return conn.execute(full) as never;
+      const res = await conn._executeArrays(full);
+      return this.#entityResult(node.returningEntities, node.returning ?? [], res);
+    }
+    if (node.where || node.set.length > 0 || node.returning)
+      throw new ArgumentError(
+        `bulk update of ${mapper.name} by primary key takes the plain statement update(${mapper.name}) and a list of rows; put values and keys in the rows`,
+      );
+    const stmtMapper = (node.table.kind === "Table" && mapper) as Mapper;
+    const { rowCount, updated } = await bulkUpdateByKey(conn, stmtMapper, rows);
+    for (const u of updated) {
+      const s = this.#identity.get(stmtMapper, u.key);
+      if (!s) continue;
+      for (const [i, v] of u.values) {
+        s.values[i] = v;
+        s.committed?.delete(i);
+      }
+      if (s.committed?.size === 0) s.committed = undefined;
+    }
+    return new Result([], [], rowCount, undefined, "");
+  }
+
+  /** UPDATE/DELETE by criteria on a mapped class: objects in the session see the result. */
+  async #synchronized(
+    conn: Connection,
+    stmt: Statement,
+    node: StatementNode,
+    mapper: Mapper,
+    params: Params | undefined,
+  ): Promise<unknown> {
+    const n = node as Extract<StatementNode, { kind: "Update" | "Delete" }>;
+    const joined = n.kind === "Update" ? n.from.length > 0 : n.using.length > 0;
+    const map = this.#identity.of(mapper.root);
+    // Rows the statement will touch, read first; with extra FROM tables, every loaded object is a candidate.
+    const keys = joined || params ? [...map.keys()] : await keysMatching(conn, mapper, n.where);
+    const res =
+      entityRanges(node).length > 0
+        ? await this.#entityResult(entityRanges(node), itemsOf(node), await conn._executeArrays(stmt, params))
+        : await conn.execute(stmt, params);
+    const hit = keys.map((k) => map.get(k)).filter((s): s is InstanceState => s !== undefined && s.status === "persistent");
+    if (hit.length === 0) return res;
+    const frame = this.#frame!;
+    if (n.kind === "Delete") {
+      const gone = new Set(hit);
+      if (joined || params) {
+        for (const [m, group] of groupByMapper(hit)) await fetchByKeys(conn, m, group, (s) => gone.delete(s));
+      }
+      for (const s of gone) {
+        this.#identity.remove(s);
+        this.#dirty.delete(s);
+        s.inDirty = false;
+        s.status = "deleted";
+        frame.deleted.add(s);
+      }
+      return res;
+    }
+    const assigned = new Set(n.set.map(([col]) => col));
+    for (const [m, group] of groupByMapper(hit)) {
+      const only = new Set(
+        m.columns.filter((p) => assigned.has(p.column) || p.alsoColumns.some((c) => assigned.has(c))).map((p) => p.index),
+      );
+      for (const e of m.expressions) only.add(e.index);
+      await fetchByKeys(conn, m, group, (s, values) => overwrite(s, values, only));
+    }
+    return res;
+  }
+}
