@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
 
 export default defineConfig({
+  // Vite's transformer lowers only TypeScript's decorators (the `@mapped` class decorator behaves the same in both forms).
+  oxc: { decorator: { legacy: true } },
   resolve: {
     alias: [
       { find: /^athanor$/, replacement: src("index.ts") },

@@ -7,6 +7,7 @@ import { ValueTypeError } from "../../sql/types/sql-type.js";
 import type { Expression } from "../../sql/elements/expression.js";
 import { and, or } from "../../sql/elements/conjunctions.js";
 import type { Mapper } from "../mapping/mapper.js";
+import { checkedValue } from "../mapping/instrumentation.js";
 
 /** Rows per `WHERE key IN (…)` batch. */
 export const KEY_BATCH = 500;
@@ -37,7 +38,7 @@ export function pkValues(mapper: Mapper, pk: unknown): unknown[] {
     const p = keys[i]!;
     if (v === null || v === undefined) throw new ArgumentError(`${where}: primary key ${p.key} is ${describeValue(v)}; give a value`);
     try {
-      return p.column.type.validate(v);
+      return checkedValue(p.column.type, v);
     } catch (err) {
       if (err instanceof ValueTypeError) throw new ArgumentError(`${where}: primary key ${p.key}: ${err.message}`, { cause: err });
       throw err;

@@ -82,14 +82,21 @@ type HybridsOf<O> = O extends { hybrids: (...args: any[]) => infer H } ? H : {};
 type ExpressionsOf<O> = O extends { columnProperties: (...args: any[]) => infer E }
   ? { readonly [K in keyof E]: E[K] extends Expression<infer V, any> ? V : never }
   : {};
+/** Column properties on the class: their SQL expressions. */
+type ExpressionStatics<O> = O extends { columnProperties: (...args: any[]) => infer E } ? { readonly [K in keyof E]: E[K] } : {};
 
 /** What `Base.model()` returns: the class to extend. */
+/** The discriminator attribute named by `polymorphicOn`, if any. */
+type DiscriminatorOf<O> = O extends { polymorphicOn: infer K extends string } ? K : never;
+
 export type ModelBase<TName extends string, A extends AttrDefs, O> = ModelClass<
   TName,
   A,
-  InstanceAttrs<A> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>
+  InstanceAttrs<A> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>,
+  DiscriminatorOf<O>
 > &
-  HybridExpressions<HybridsOf<O>>;
+  HybridExpressions<HybridsOf<O>> &
+  ExpressionStatics<O>;
 
 /** Marks generated classes. */
 const GENERATED: unique symbol = Symbol("athanor.generated");
@@ -133,12 +140,15 @@ export class DeclarativeBase implements ModelBuilder {
    *   posts: relationship<Post[]>("Post", { backPopulates: "author" }),
    * }) {}
    */
-  model<const TName extends string, A extends AttrDefs, const O extends ModelOptions<A> = {}>(
+  model<const TName extends string, A extends AttrDefs>(table: TName, attrs: A): ModelBase<TName, A, {}>;
+  // Options are a separate overload: an optional generic parameter would lose the contextual typing of its callbacks.
+  model<const TName extends string, A extends AttrDefs, const O extends ModelOptions<A>>(
     table: TName,
     attrs: A,
-    options?: O,
-  ): ModelBase<TName, A, O> {
-    return this.buildModel(table, attrs, (options ?? {}) as ModelOptions<A>, undefined) as unknown as ModelBase<TName, A, O>;
+    options: O,
+  ): ModelBase<TName, A, O>;
+  model(table: string, attrs: AttrDefs, options?: ModelOptions<any>): unknown {
+    return this.buildModel(table, attrs, options ?? {}, undefined);
   }
 
   /**
@@ -204,7 +214,34 @@ export class DeclarativeBase implements ModelBuilder {
       else throw new ArgumentError(`${where}: attribute '${key}' must be column(…) or relationship(…), got ${describeValue(def)}`);
     }
 
+    const identity = options.polymorphicIdentity;
+    const clash = identity === undefined || !inherit ? undefined : inherit.parent.root.polymorphicMap.get(identity);
+    if (clash)
+      throw new MappingError(`${where}: polymorphicIdentity "${identity}" is already used by ${clash.name}; give each class its own`);
+
     const { table, tables, inheritance } = this.#tableFor(tableName, columnDefs, options, inherit, where);
+    try {
+      return this.#mapClass(tableName, table, tables, inheritance, columnDefs, relDefs, options, inherit, abstractBase, where);
+    } catch (err) {
+      // A model that fails to map leaves no trace: its table (or, single-table, its columns) goes again.
+      if (inheritance.mode === "single") for (const key of Object.keys(columnDefs)) table._removeColumn(key);
+      else this.metadata.remove(table);
+      throw err;
+    }
+  }
+
+  #mapClass(
+    tableName: string,
+    table: Table,
+    tables: readonly Table[],
+    inheritance: InheritanceInfo,
+    columnDefs: Record<string, ColumnDef>,
+    relDefs: Array<[string, RelationshipDef]>,
+    options: ModelOptions<any>,
+    inherit: { parent: Mapper; parentClass: abstract new (...args: any[]) => object; mode: "single" | "joined" } | undefined,
+    abstractBase: (abstract new (...args: any[]) => object) | undefined,
+    where: string,
+  ): Function {
     const parentClass = inherit?.parentClass ?? abstractBase;
     const Generated = (parentClass
       ? class extends (parentClass as unknown as new (init?: Record<string, unknown>) => object) {}
@@ -354,13 +391,29 @@ export class DeclarativeBase implements ModelBuilder {
       );
     if (inherit?.mode === "single") {
       const table = inherit.parent.table;
+      // Every column is checked before any is added, so a rejected subclass leaves the table as it was.
+      const names = new Set(table.columnList.map((c) => c.name));
       for (const [key, def] of Object.entries(columnDefs)) {
         if (def.options.primaryKey) throw new MappingError(`${where}: a single-table subclass cannot add primary key columns`);
         if (!def.options.nullable && def.options.default === undefined && def.options.serverDefault === undefined)
           throw new MappingError(
             `${where}: column '${key}' is added to ${table.name}, which also holds other classes' rows, so it must be nullable (or have a default)`,
           );
-        table._addColumn(key, def);
+        if (table.columnList.some((c) => c.key === key))
+          throw new MappingError(`${where}: attribute '${key}' is already defined on ${table.name}`);
+        if (names.has(def.options.name!))
+          throw new MappingError(`${where}: ${table.name} already has a column named "${def.options.name}"; name '${key}' differently`);
+        names.add(def.options.name!);
+      }
+      const added: string[] = [];
+      try {
+        for (const [key, def] of Object.entries(columnDefs)) {
+          table._addColumn(key, def);
+          added.push(key);
+        }
+      } catch (err) {
+        for (const key of added) table._removeColumn(key);
+        throw err;
       }
       return {
         table,

@@ -8,12 +8,14 @@ import { ArgumentError, MappingError, describeValue } from "../../util/errors.js
 import { column, ColumnDef } from "../../sql/schema/column.js";
 import { foreignKey } from "../../sql/schema/foreign-key.js";
 import type { Expression } from "../../sql/elements/expression.js";
+import type { ENTITY, EntityDescriptor } from "../../sql/statements/entity.js";
 import type { TableItem } from "../../sql/schema/table.js";
 import { MAPPER, defineObjectProtocol, initInstance } from "./instrumentation.js";
 import type { Mapper } from "./mapper.js";
 import type { HybridBuilder } from "./hybrid.js";
 import type {
   AttrDefs,
+  DmlColumns,
   ClassColumns,
   ClassRelationships,
   HybridExpressions,
@@ -52,10 +54,12 @@ export interface SubclassOptions<A> {
 /** A mapped class, as a parent of subclass(). */
 export interface MappedParent {
   readonly __attrs: AttrDefs;
+  readonly __discriminator: PropertyKey;
   readonly __entityKey: string;
   readonly prototype: object;
 }
 
+type DiscriminatorOf<O> = O extends { polymorphicOn: infer K extends string } ? K : never;
 type HybridsOf<O> = O extends { hybrids: (...args: any[]) => infer H } ? H : {};
 type ExpressionsOf<O> = O extends { columnProperties: (...args: any[]) => infer E }
   ? { readonly [K in keyof E]: E[K] extends Expression<infer V, any> ? V : never }
@@ -63,15 +67,16 @@ type ExpressionsOf<O> = O extends { columnProperties: (...args: any[]) => infer 
 
 /** What `Base.subclass()` returns: a class to extend, with the parent's attributes and its own. */
 export type SubclassBase<P extends MappedParent, TKey extends string, A extends AttrDefs, O> = (abstract new (
-  init: InitArgs<P["__attrs"] & A>,
+  init: InitArgs<P["__attrs"] & A, P["__discriminator"]>,
 ) => P["prototype"] & InstanceAttrs<A> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>) &
-  Omit<P, "prototype" | "__attrs" | "__columns" | "__entityKey"> &
+  Omit<P, "prototype" | "__attrs" | "__columns" | "__entityKey" | "__discriminator"> &
   ClassColumns<A> &
   ClassRelationships<A> &
   HybridExpressions<HybridsOf<O>> & {
     readonly __attrs: P["__attrs"] & A;
-    readonly __columns: ClassColumns<P["__attrs"] & A>;
+    readonly __columns: DmlColumns<P["__attrs"] & A, P["__discriminator"]>;
     readonly __entityKey: TKey;
+    readonly __discriminator: P["__discriminator"];
   };
 
 const SUBCLASS_OPTIONS = new Set(["polymorphicIdentity", "tableArgs", "schema", "comment", "validates", "hybrids", "columnProperties"]);
@@ -108,6 +113,10 @@ export function defineSubclass(
     throw new MappingError(
       `${where} of ${mapper.name}: options must give polymorphicIdentity, the ${mapper.root.inheritance.polymorphicOn ?? "discriminator"} value of its rows`,
     );
+  if ("polymorphicOn" in options)
+    throw new MappingError(
+      `${where} of ${mapper.name}: polymorphicOn belongs on the base of the hierarchy (${mapper.root.name}), not on a subclass`,
+    );
   for (const k of Object.keys(options)) {
     if (!SUBCLASS_OPTIONS.has(k))
       throw new ArgumentError(`${where} of ${mapper.name}: unknown option '${k}'; known options are ${[...SUBCLASS_OPTIONS].join(", ")}`);
@@ -122,7 +131,8 @@ export function defineSubclass(
     own = { ...attrs };
     for (const p of mapper.pk) {
       if (p.key in own) continue;
-      const target = p.column;
+      // The key references the parent's own table (the base's for a first-level subclass).
+      const target = p.alsoColumns.find((c) => c.table === mapper.table) ?? p.column;
       own[p.key] = column(target.type as never, {
         primaryKey: true,
         name: target.name,
@@ -155,16 +165,16 @@ export type AbstractBase<A extends AttrDefs> = (abstract new (init: InitArgs<A>)
    * export class Entity extends Base.abstract({ id: column(Integer, { primaryKey: true }), ...timestamps() }) {}
    * @mapped export class Tag extends Entity.model("tags", { name: column(String(50)) }) {}
    */
-  model<
-    C extends abstract new (...args: any) => any,
-    const TName extends string,
-    B extends AttrDefs,
-    const O extends ModelOptions<A & B> = {},
-  >(
+  model<C extends abstract new (...args: any) => any, const TName extends string, B extends AttrDefs>(
     this: C & { readonly __abstractAttrs: A },
     table: TName,
     attrs: B,
-    options?: O,
+  ): AbstractModelBase<C, TName, A, B, {}>;
+  model<C extends abstract new (...args: any) => any, const TName extends string, B extends AttrDefs, const O extends ModelOptions<A & B>>(
+    this: C & { readonly __abstractAttrs: A },
+    table: TName,
+    attrs: B,
+    options: O,
   ): AbstractModelBase<C, TName, A, B, O>;
 };
 
@@ -175,14 +185,17 @@ export type AbstractModelBase<
   A extends AttrDefs,
   B extends AttrDefs,
   O,
-> = (abstract new (init: InitArgs<A & B>) => InstanceType<C> & InstanceAttrs<B> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>) &
+> = (abstract new (
+  init: InitArgs<A & B, DiscriminatorOf<O>>,
+) => InstanceType<C> & InstanceAttrs<B> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>) &
   ClassColumns<A & B> &
   ClassRelationships<A & B> &
   HybridExpressions<HybridsOf<O>> & {
     readonly __entityKey: TName;
-    readonly __columns: ClassColumns<A & B>;
+    readonly __columns: DmlColumns<A & B, DiscriminatorOf<O>>;
     readonly __attrs: A & B;
-    readonly [k: symbol]: unknown;
+    readonly __discriminator: DiscriminatorOf<O>;
+    readonly [ENTITY]: EntityDescriptor;
   };
 
 function combine<T>(

@@ -4,7 +4,7 @@
  * go through here so the session learns what changed without scanning its objects.
  */
 import { ArgumentError, ObjectStateError, describeValue } from "../../util/errors.js";
-import { ValueTypeError } from "../../sql/types/sql-type.js";
+import { ValueTypeError, type SqlType } from "../../sql/types/sql-type.js";
 import { Expression } from "../../sql/elements/expression.js";
 import { InstanceState, NO_VALUE, STATE, attachState, stateOf } from "../session/instance-state.js";
 import type { ColumnProperty, Mapper, RelationshipProperty, SetListener } from "./mapper.js";
@@ -31,6 +31,15 @@ export function sameValue(a: unknown, b: unknown): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Checks a value for a column type and returns what the attribute stores: the normalised value,
+ * except for custom types, whose validate() yields the driver form while objects keep the application form.
+ */
+export function checkedValue(type: SqlType<unknown>, value: unknown): unknown {
+  const checked = type.validate(value);
+  return type.kind === "Decorator" ? value : checked;
 }
 
 /** Hook the session installs to learn about changes (kept here to avoid importing the session). */
@@ -62,7 +71,7 @@ export function setColumn(s: InstanceState, prop: ColumnProperty, value: unknown
   }
   if (value !== null && !(value instanceof Expression)) {
     try {
-      value = prop.column.type.validate(value);
+      value = checkedValue(prop.column.type, value);
     } catch (err) {
       if (err instanceof ValueTypeError) throw new ArgumentError(`${mapper.name}.${prop.key}: ${err.message}`, { cause: err });
       throw err;
@@ -105,12 +114,13 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
+  // Bookkeeping lives in non-enumerable properties (set by newCollection) so the list looks like a plain array.
   /** @internal */
-  owner: InstanceState | undefined;
+  declare owner: InstanceState | undefined;
   /** @internal */
-  rel: RelationshipProperty | undefined;
+  declare rel: RelationshipProperty | undefined;
   /** @internal Members at load or last flush; taken on the first change. */
-  snapshot: T[] | undefined;
+  declare snapshot: T[] | undefined;
 
   #changing(): void {
     const s = this.owner;
@@ -188,8 +198,11 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
 export function newCollection(owner: InstanceState, rel: RelationshipProperty, items: readonly object[] = []): InstrumentedList {
   const list = new InstrumentedList();
   if (items.length) Array.prototype.push.apply(list, items as object[]);
-  list.owner = owner;
-  list.rel = rel;
+  Object.defineProperties(list, {
+    owner: { value: owner, writable: true, enumerable: false },
+    rel: { value: rel, writable: true, enumerable: false },
+    snapshot: { value: undefined, writable: true, enumerable: false },
+  });
   return list;
 }
 

@@ -28,9 +28,12 @@ export type InstanceAttrs<A> = {
 /** Constructor keys that must be given: NOT NULL columns with no default that are not generated or set through a relationship. */
 type RequiredKeys<A> = { [K in keyof A]: A[K] extends ColumnDef<any, any, false, false> ? K : never }[keyof A];
 
-/** Constructor arguments: required columns, then everything else optional. */
-export type InitArgs<A> = { [K in RequiredKeys<A>]: ColumnValue<A[K]> } & {
-  [K in Exclude<keyof A, RequiredKeys<A>>]?: InstanceAttrs<A>[K];
+/**
+ * Constructor arguments: required columns, then everything else optional. `Filled` names attributes
+ * the ORM fills itself (a hierarchy's discriminator).
+ */
+export type InitArgs<A, Filled extends PropertyKey = never> = { [K in Exclude<RequiredKeys<A>, Filled>]: ColumnValue<A[K]> } & {
+  [K in Exclude<keyof A, Exclude<RequiredKeys<A>, Filled>>]?: InstanceAttrs<A>[K];
 };
 
 /** Class-side column attributes: typed Core columns (`User.email.eq("x")`). */
@@ -40,6 +43,17 @@ export type ClassColumns<A> = {
     : never;
 };
 
+/** Columns as INSERT/UPDATE statements on the class see them: the discriminator `D` is optional (filled in). */
+export type DmlColumns<A, D extends PropertyKey> = [D] extends [never]
+  ? ClassColumns<A>
+  : {
+      readonly [K in keyof ClassColumns<A>]: K extends D
+        ? ClassColumns<A>[K] extends Column<infer N, infer V, any>
+          ? Column<N, V, true>
+          : never
+        : ClassColumns<A>[K];
+    };
+
 /** Class-side relationship attributes. */
 export type ClassRelationships<A> = {
   readonly [K in keyof A as A[K] extends RelationshipDef<any> ? K : never]: A[K] extends RelationshipDef<infer T>
@@ -47,27 +61,31 @@ export type ClassRelationships<A> = {
     : never;
 };
 
+/** The plain value type of a hybrid's result (`Dual<T>` is `T | Expression<T>`). */
+type Plain<T> = T extends Expression<infer V, any> ? V : T;
 /** Hybrid attribute values on instances. */
-export type HybridValues<H> = { readonly [K in keyof H]: H[K] extends Expression<infer V, any> ? V : H[K] };
+export type HybridValues<H> = { readonly [K in keyof H]: Plain<H[K]> };
 /** Hybrid attributes on the class: SQL expressions. */
-export type HybridExpressions<H> = { readonly [K in keyof H]: Expression<H[K] extends Expression<infer V, any> ? V : H[K]> };
+export type HybridExpressions<H> = { readonly [K in keyof H]: Expression<Plain<H[K]>> };
 
 /** Phantom and protocol members every mapped class has. */
-export interface ModelStatics<TName extends string, A> {
+export interface ModelStatics<TName extends string, A, D extends PropertyKey = never> {
+  /** Phantom: the discriminator attribute of the hierarchy (set by the ORM, optional at construction). */
+  readonly __discriminator: D;
   /** Phantom: key of the entity in result rows. */
   readonly __entityKey: TName;
   /** Phantom: the column attributes, for insert()/update() typing. */
-  readonly __columns: ClassColumns<A>;
+  readonly __columns: DmlColumns<A, D>;
   /** Phantom: the attribute definitions (for subclasses). */
   readonly __attrs: A;
   readonly [ENTITY]: EntityDescriptor;
 }
 
 /** What `Base.model()` returns: a class to extend. */
-export type ModelClass<TName extends string, A, I> = (abstract new (init: InitArgs<A>) => I) &
+export type ModelClass<TName extends string, A, I, D extends PropertyKey = never> = (abstract new (init: InitArgs<A, D>) => I) &
   ClassColumns<A> &
   ClassRelationships<A> &
-  ModelStatics<TName, A>;
+  ModelStatics<TName, A, D>;
 
 /** Instance type of any mapped class. */
 export type ModelInstance<C> = C extends abstract new (...args: any) => infer I ? I : never;

@@ -12,6 +12,7 @@ import { select } from "../../sql/statements/select.js";
 import { update } from "../../sql/statements/dml.js";
 import type { Connection } from "../../engine/connection.js";
 import type { ColumnProperty, Mapper } from "../mapping/mapper.js";
+import { checkedValue } from "../mapping/instrumentation.js";
 
 /** One row of a bulk update: its identity key and the values it set, by attribute index. */
 export interface BulkUpdated {
@@ -33,7 +34,7 @@ function columnProp(mapper: Mapper, key: string, where: string): ColumnProperty 
 function checked(p: ColumnProperty, v: unknown, where: string): unknown {
   if (v === null || v instanceof Expression) return v;
   try {
-    return p.column.type.validate(v);
+    return checkedValue(p.column.type, v);
   } catch (err) {
     if (err instanceof ValueTypeError) throw new ArgumentError(`${where}: ${p.key}: ${err.message}`, { cause: err });
     throw err;
@@ -53,6 +54,14 @@ export async function bulkUpdateByKey(
   const version = mapper.version;
   const updated: BulkUpdated[] = [];
   let rowCount = 0;
+  const plans: Array<{
+    where: string;
+    set: Record<string, unknown>;
+    conds: Expression<boolean, any>[];
+    describeKey: string;
+    key: unknown;
+    values: Map<number, unknown>;
+  }> = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     const where = `bulk update of ${mapper.name}, row ${i + 1}`;
@@ -92,22 +101,29 @@ export async function bulkUpdateByKey(
     if (Object.keys(set).length === 0) throw new ArgumentError(`${where}: no attributes to set besides the primary key`);
     const conds = mapper.pk.map((p, j) => p.column.eq(keyValues[j]));
     if (version) conds.push(version.column.eq(expected));
-    const res = await conn._executeArrays(
-      update(cls)
-        .set(set as never)
-        .where(...conds),
-    );
-    if (res.rowCount !== 1)
-      throw new StaleDataError(
-        `${where} matched ${res.rowCount} rows, expected 1 (${mapper.pk.map((p, j) => `${p.key}=${String(keyValues[j])}`).join(", ")}): ${
-          version ? "the row is gone or its version changed" : "the row does not exist"
-        }; nothing of this bulk update is kept once the transaction rolls back`,
-      );
-    rowCount += res.rowCount;
     const keyed: unknown[] = [];
     mapper.pk.forEach((p, j) => (keyed[p.index] = keyValues[j]));
-    updated.push({ key: mapper.identityKey(keyed), values });
+    const describeKey = mapper.pk.map((p, j) => `${p.key}=${String(keyValues[j])}`).join(", ");
+    plans.push({ where, set, conds, describeKey, key: mapper.identityKey(keyed), values });
   }
+  // Every row was checked before any is written; the writes share a savepoint, so a stale row undoes them all.
+  await conn.transaction(async () => {
+    for (const plan of plans) {
+      const res = await conn._executeArrays(
+        update(cls)
+          .set(plan.set as never)
+          .where(...plan.conds),
+      );
+      if (res.rowCount !== 1)
+        throw new StaleDataError(
+          `${plan.where} matched ${res.rowCount} rows, expected 1 (${plan.describeKey}): ${
+            version ? "the row is gone or its version changed" : "the row does not exist"
+          }; none of the bulk update's rows were changed`,
+        );
+      rowCount += res.rowCount;
+      updated.push({ key: plan.key, values: plan.values });
+    }
+  });
   return { rowCount, updated };
 }
 

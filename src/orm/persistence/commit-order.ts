@@ -9,6 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../session/instance-state.js";
 import { stateOf } from "../session/instance-state.js";
 import type { InstrumentedList } from "../mapping/instrumentation.js";
+import { columnsOf } from "./sync.js";
 
 /** Mappers whose rows must be written before `m`'s (the "one" side of its foreign keys). */
 function dependencies(m: Mapper, involved: ReadonlySet<Mapper>): Mapper[] {
@@ -105,4 +106,53 @@ export function rowLevels(states: readonly InstanceState[]): InstanceState[][] {
     (levels[l] ??= []).push(s);
   }
   return levels.filter((x) => x !== undefined);
+}
+
+/**
+ * Splits rows of one mapper that are deleted together into levels, rows referenced by others of the
+ * set after those that reference them (databases that check foreign keys row by row, like MySQL,
+ * refuse a parent deleted before its child even in one statement). Follows the foreign key values of
+ * self-referential many-to-one relationships; rows in a reference cycle end up in the last level.
+ */
+export function deleteLevels(states: readonly InstanceState[]): InstanceState[][] {
+  if (states.length < 2) return [states as InstanceState[]];
+  const mapper = states[0]!.mapper;
+  const rels = mapper.root.relationships
+    .concat(mapper.relationships)
+    .filter((r) => !r.viewonly && r.direction === "manyToOne" && r.target?.root === mapper.root);
+  if (rels.length === 0) return [states as InstanceState[]];
+  const keyOf = (values: readonly unknown[], props: readonly { index: number }[]): string =>
+    JSON.stringify(
+      props.map((p) => values[p.index]),
+      (_k, x) => (typeof x === "bigint" ? `${x}n` : x),
+    );
+  // How many rows of the set reference each row.
+  const referencedBy = new Map<InstanceState, number>();
+  const parentsOf = new Map<InstanceState, InstanceState[]>();
+  for (const rel of new Set(rels)) {
+    const cols = columnsOf(rel);
+    const byKey = new Map(states.map((s) => [keyOf(s.values, cols.one), s] as const));
+    for (const s of states) {
+      const parent = byKey.get(keyOf(s.values, cols.many));
+      if (!parent || parent === s) continue;
+      referencedBy.set(parent, (referencedBy.get(parent) ?? 0) + 1);
+      const list = parentsOf.get(s);
+      if (list) list.push(parent);
+      else parentsOf.set(s, [parent]);
+    }
+  }
+  const levels: InstanceState[][] = [];
+  let remaining = [...states];
+  while (remaining.length > 0) {
+    const level = remaining.filter((s) => !referencedBy.get(s));
+    if (level.length === 0) {
+      levels.push(remaining);
+      break;
+    }
+    for (const s of level) for (const p of parentsOf.get(s) ?? []) referencedBy.set(p, referencedBy.get(p)! - 1);
+    levels.push(level);
+    const done = new Set(level);
+    remaining = remaining.filter((s) => !done.has(s));
+  }
+  return levels;
 }

@@ -15,7 +15,7 @@ export interface Sync {
 }
 
 /** Column properties on both sides of a relationship's foreign key. */
-interface SyncColumns {
+export interface SyncColumns {
   /** On the referenced ("one") side. */
   readonly one: readonly ColumnProperty[];
   /** On the referencing ("many") side. */
@@ -31,7 +31,8 @@ function propFor(mapper: Mapper, col: Column<string, unknown, boolean>): ColumnP
   return p;
 }
 
-function columnsOf(rel: RelationshipProperty): SyncColumns {
+/** The column properties on both sides of a relationship's foreign key. */
+export function columnsOf(rel: RelationshipProperty): SyncColumns {
   let c = cache.get(rel);
   if (!c) {
     const oneMapper = rel.direction === "manyToOne" ? rel.target : rel.parent;

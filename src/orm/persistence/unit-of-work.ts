@@ -7,11 +7,11 @@
 import { MappingError } from "../../util/errors.js";
 import { Expression } from "../../sql/elements/expression.js";
 import type { Connection } from "../../engine/connection.js";
-import type { InstrumentedList } from "../mapping/instrumentation.js";
+import { newCollection, type InstrumentedList } from "../mapping/instrumentation.js";
 import type { Mapper, MapperEvent, MapperListener, RelationshipProperty } from "../mapping/mapper.js";
 import { NO_VALUE, stateOf, type InstanceState } from "../session/instance-state.js";
-import { mapperOrder, rowLevels } from "./commit-order.js";
-import { applySync, parentReady, type Sync } from "./sync.js";
+import { deleteLevels, mapperOrder, rowLevels } from "./commit-order.js";
+import { applySync, columnsOf, parentReady, type Sync } from "./sync.js";
 import { deleteRows, insertRows, netChanges, updateRows } from "./writers.js";
 
 /** What a flush must write, as the session recorded it. */
@@ -141,6 +141,65 @@ function runSyncs(states: readonly InstanceState[], syncs: Map<InstanceState, Sy
   }
 }
 
+/** After an INSERT: columns left out without a default hold NULL; SQL expressions are unloaded to be read back. */
+function settleInsertedValues(states: readonly InstanceState[]): void {
+  for (const s of states) {
+    const v = s.values;
+    for (const p of s.mapper.columns) {
+      const x = v[p.index];
+      if (x === undefined) v[p.index] = null;
+      else if (x instanceof Expression) v[p.index] = NO_VALUE;
+    }
+  }
+}
+
+/**
+ * Relationships of objects just inserted are known without a query: a collection holds the objects
+ * of this flush whose foreign key points at the new row (nothing else can yet), and a reference with a
+ * NULL foreign key is null. Other references stay unloaded.
+ */
+export function settleNewRelationships(inserted: readonly InstanceState[]): void {
+  const parents = new Map<RelationshipProperty, Map<string, InstanceState[]>>();
+  const keyOf = (values: readonly unknown[], props: readonly { index: number }[]): string =>
+    JSON.stringify(
+      props.map((p) => values[p.index]),
+      (_k, x) => (typeof x === "bigint" ? `${x}n` : x),
+    );
+  for (const s of inserted) {
+    for (const rel of s.mapper.relationships) {
+      if (s.related?.has(rel.key)) continue;
+      const cols = columnsOf(rel);
+      if (rel.direction === "manyToOne") {
+        if (cols.many.every((p) => s.values[p.index] === null)) (s.related ??= new Map()).set(rel.key, null);
+        continue;
+      }
+      let byKey = parents.get(rel);
+      if (!byKey) parents.set(rel, (byKey = new Map()));
+      const k = keyOf(s.values, cols.one);
+      const list = byKey.get(k);
+      if (list) list.push(s);
+      else byKey.set(k, [s]);
+    }
+  }
+  for (const [rel, byKey] of parents) {
+    const cols = columnsOf(rel);
+    const members = new Map<InstanceState, object[]>();
+    for (const child of inserted) {
+      if (!child.mapper.isA(rel.target)) continue;
+      for (const parent of byKey.get(keyOf(child.values, cols.many)) ?? []) {
+        const list = members.get(parent);
+        if (list) list.push(child.obj);
+        else members.set(parent, [child.obj]);
+      }
+    }
+    for (const ps of byKey.values())
+      for (const p of ps) {
+        const items = members.get(p) ?? [];
+        (p.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(p, rel, items) : (items[0] ?? null));
+      }
+  }
+}
+
 /** SQL expressions assigned to attributes were evaluated by the database: unload them so they are read back. */
 function unloadExpressions(states: readonly InstanceState[]): void {
   for (const s of states) {
@@ -175,7 +234,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
         if (mapper.version) for (const s of level) if (s.values[mapper.version.index] === undefined) s.values[mapper.version.index] = 1;
         await fire("beforeInsert", level, conn);
         await insertRows(conn, mapper, level);
-        unloadExpressions(level);
+        settleInsertedValues(level);
         await fire("afterInsert", level, conn);
       }
     }
@@ -197,7 +256,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     const gone = deletes.get(mapper);
     if (!gone) continue;
     await fire("beforeDelete", gone, conn);
-    await deleteRows(conn, mapper, gone);
+    for (const level of deleteLevels(gone)) await deleteRows(conn, mapper, level);
     await fire("afterDelete", gone, conn);
   }
   return { inserted: [...work.pending], updated: [...saving], deleted: [...deleting] };

@@ -27,7 +27,7 @@ import { overwrite, refreshExpired } from "../loading/instance-loader.js";
 import { identityOf, keysCondition, pkValues } from "../loading/by-key.js";
 import { loadFirstEntity, loadRowObjects, spansOf, type EntitySpan } from "../loading/rows.js";
 import { fetchByKeys, groupByMapper } from "../loading/reload.js";
-import { runFlush, type FlushOutcome } from "../persistence/unit-of-work.js";
+import { runFlush, settleNewRelationships, type FlushOutcome } from "../persistence/unit-of-work.js";
 import { bulkUpdateByKey, keysMatching } from "../persistence/bulk.js";
 import { IdentityMap } from "./identity-map.js";
 import { InstanceState, NO_VALUE, STATE, attachState, stateOf } from "./instance-state.js";
@@ -145,6 +145,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   #beginning: Promise<Connection> | undefined;
   #flushing: Promise<void> | undefined;
   #noAutoflush = 0;
+  #loadedQueue: InstanceState[] = [];
 
   constructor(
     readonly engine: Engine,
@@ -294,8 +295,16 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   /** @internal LoadTarget: an object was created from a row. */
   loaded(state: InstanceState): void {
     state.session = this;
-    const listeners = state.mapper.listenersFor("load") as MapperListener[];
-    for (const l of listeners) void l(state.obj, { mapper: state.mapper });
+    // `load` listeners run once the whole result is in (subclass columns included).
+    if (state.mapper.listenersFor("load").length > 0) this.#loadedQueue.push(state);
+  }
+
+  #fireLoad(): void {
+    const queue = this.#loadedQueue;
+    if (queue.length === 0) return;
+    this.#loadedQueue = [];
+    for (const state of queue)
+      for (const l of state.mapper.listenersFor("load") as MapperListener[]) void l(state.obj, { mapper: state.mapper });
   }
 
   /** Marks a persistent object for deletion at the next flush. */
@@ -467,8 +476,10 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       try {
         if (frame.tx.isActive) await frame.tx.rollback();
       } catch {
-        // The connection is unusable; rollback() discards it.
+        // The connection is unusable; closing it below discards it.
       }
+      // A failed outermost transaction gives its connection back now; rollback() restores the objects.
+      if (!frame.parent) await this.#release().catch(() => undefined);
       throw err;
     }
     this.#finalize(outcome, frame);
@@ -476,6 +487,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
 
   #finalize(outcome: FlushOutcome, frame: Frame): void {
+    settleNewRelationships(outcome.inserted);
     for (const s of outcome.inserted) {
       this.#new.delete(s);
       s.status = "persistent";
@@ -698,6 +710,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     }
     const [obj] = loadFirstEntity(this, spansOf(entityRanges(stmt.node))[0]!, [row]);
     await this.#completeSubclasses(mapper, [obj ?? null]);
+    this.#fireLoad();
     return (obj ?? undefined) as I | undefined;
   }
 
@@ -902,6 +915,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
         span.mapper,
         rows.map((r) => r[span.key] as object | null),
       );
+    this.#fireLoad();
     return new Result(rows, keys, res.rowCount, res.lastInsertId, res.sql);
   }
 
@@ -919,6 +933,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     const span: EntitySpan = spansOf([first])[0]!;
     const objs = loadFirstEntity(this, span, res.rows);
     await this.#completeSubclasses(span.mapper, objs);
+    this.#fireLoad();
     return objs as ScalarOfStatement<T>[];
   }
 
@@ -947,7 +962,14 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       const full = (stmt as Insert<never>).values(rows as never);
       if (node.returningEntities.length === 0) return conn.execute(full) as never;
       const res = await conn._executeArrays(full);
-      return this.#entityResult(node.returningEntities, node.returning ?? [], res);
+      const result = await this.#entityResult(node.returningEntities, node.returning ?? [], res);
+      // Rows this transaction created: a rollback makes their objects transient again.
+      for (const range of node.returningEntities)
+        for (const row of result.rows) {
+          const st = stateOf(row[range.key]);
+          if (st) this.#frame!.inserted.add(st);
+        }
+      return result;
     }
     if (node.where || node.set.length > 0 || node.returning)
       throw new ArgumentError(
@@ -958,6 +980,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     for (const u of updated) {
       const s = this.#identity.get(stmtMapper, u.key);
       if (!s) continue;
+      this.#frame!.touched.add(s);
       for (const [i, v] of u.values) {
         s.values[i] = v;
         s.committed?.delete(i);
@@ -1001,6 +1024,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       }
       return res;
     }
+    for (const s of hit) frame.touched.add(s);
     const assigned = new Set(n.set.map(([col]) => col));
     for (const [m, group] of groupByMapper(hit)) {
       const only = new Set(

@@ -65,6 +65,11 @@ export class MetaData {
     this.#tables.set(key, table);
   }
 
+  /** Removes a table from the collection (the table object itself is unchanged). */
+  remove(table: Table): void {
+    if (this.#tables.get(table.fullName) === table) this.#tables.delete(table.fullName);
+  }
+
   /** A table by bare name when exactly one schema has it. */
   findTable(name: string): Table | undefined {
     const direct = this.#tables.get(name);

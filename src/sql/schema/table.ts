@@ -174,6 +174,21 @@ class TableClass<TName extends string = string, TCols extends ColumnsRecord = Co
     return col;
   }
 
+  /** @internal Undoes `_addColumn` (a model definition failed half way): the column and the constraints it brought. */
+  _removeColumn(key: string): void {
+    const col = (this.c as Record<string, Column<string, unknown, boolean>>)[key];
+    if (!col) return;
+    delete (this.c as Record<string, Column<string, unknown, boolean>>)[key];
+    const list = this.columnList as Column<string, unknown, boolean>[];
+    list.splice(list.indexOf(col), 1);
+    const keep = <T extends { columns: readonly Column<string, any, boolean>[] }>(items: T[]): void => {
+      for (let i = items.length - 1; i >= 0; i--) if (items[i]!.columns.includes(col)) items.splice(i, 1);
+    };
+    keep(this.foreignKeys as ForeignKeyConstraint[]);
+    keep(this.uniqueConstraints as UniqueConstraint[]);
+    keep(this.indexes as Index[]);
+  }
+
   #findAutoincrement(): Column<string, unknown, boolean> | undefined {
     const explicit = this.columnList.filter((col) => col.spec.autoincrement === true);
     if (explicit.length > 1)
