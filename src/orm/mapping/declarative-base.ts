@@ -470,6 +470,7 @@ export function mapped<C extends abstract new (...args: any[]) => object>(cls: C
   if (clash) throw new MappingError(`two models are named ${name} (tables ${clash.table.name} and ${mapper.table.name}); rename one class`);
   mapper.cls = cls;
   mapper.name = name;
+  mapper.registry.invalidate();
   (cls as unknown as Record<symbol, unknown>)[MAPPER] = mapper;
   // Every class has its own `name`; a `name` attribute must win so `User.name` is the column.
   if (mapper.byKey.has("name")) Object.defineProperty(cls, "name", { value: Reflect.get(generated, "name"), configurable: true });

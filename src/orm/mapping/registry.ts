@@ -41,6 +41,13 @@ export class Registry {
   /** @internal Adds a mapper; the registry configures again on next use. */
   add(mapper: Mapper): void {
     this.mappers.push(mapper);
+    this.invalidate();
+  }
+
+  /** @internal New information (a model or a registered class): the next use configures again. */
+  invalidate(): void {
+    this.#failure = undefined;
+    this.#configured = 0;
   }
 
   /** The mapper of a class name or table name. */

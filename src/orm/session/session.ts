@@ -15,22 +15,19 @@ import {
   type Statement,
 } from "../../engine/connection.js";
 import type { Engine } from "../../engine/engine.js";
-import type { InsertNode, SelectItemNode, StatementNode } from "../../sql/nodes/from-nodes.js";
-import type { EntityRange } from "../../sql/statements/entity.js";
-import type { Table } from "../../sql/schema/table.js";
 import { select, type Select } from "../../sql/statements/select.js";
-import type { Insert } from "../../sql/statements/dml.js";
-import { mapperOf, setColumn, setRelated, type ChangeSink, type InstrumentedList } from "../mapping/instrumentation.js";
-import { mapperForTable, type Mapper, type MapperListener, type RelationshipProperty } from "../mapping/mapper.js";
+import { mapperOf, type ChangeSink, type InstrumentedList } from "../mapping/instrumentation.js";
+import type { Mapper, MapperListener, RelationshipProperty } from "../mapping/mapper.js";
 import type { LoadTarget } from "../loading/instance-loader.js";
 import { overwrite, refreshExpired } from "../loading/instance-loader.js";
 import { identityOf, keysCondition, pkValues } from "../loading/by-key.js";
-import { loadFirstEntity, loadRowObjects, spansOf, type EntitySpan } from "../loading/rows.js";
+import { loadFirstEntity, spansOf } from "../loading/rows.js";
 import { fetchByKeys, groupByMapper } from "../loading/reload.js";
 import { runFlush, settleNewRelationships, type FlushOutcome } from "../persistence/unit-of-work.js";
-import { bulkUpdateByKey, keysMatching } from "../persistence/bulk.js";
 import { IdentityMap } from "./identity-map.js";
-import { InstanceState, NO_VALUE, STATE, attachState, stateOf } from "./instance-state.js";
+import { dmlMapper, entityRanges, entityResult, itemsOf, runBulk, runSynchronized, type StatementHost } from "./orm-statements.js";
+import { mergeState, type MergeHost } from "./merge.js";
+import { InstanceState, NO_VALUE, STATE, stateOf } from "./instance-state.js";
 import { Frame, SessionTransaction } from "./session-transaction.js";
 
 /** Options of a {@link Session}. */
@@ -79,42 +76,6 @@ export interface GetOptions {
 function describeObject(s: InstanceState): string {
   const key = s.mapper.pk.map((p) => s.values[p.index]).filter((v) => v !== undefined && v !== NO_VALUE);
   return key.length ? `${s.mapper.name}(${key.map((v) => String(v)).join(", ")})` : `a new ${s.mapper.name}`;
-}
-
-function entityRanges(node: StatementNode): readonly EntityRange[] {
-  switch (node.kind) {
-    case "Select":
-      return node.entities;
-    case "Compound": {
-      let first: StatementNode = node;
-      while (first.kind === "Compound") first = first.selects[0] as StatementNode;
-      return first.kind === "Select" ? first.entities : [];
-    }
-    case "Insert":
-    case "Update":
-    case "Delete":
-      return node.returningEntities;
-    default:
-      return [];
-  }
-}
-
-function itemsOf(node: StatementNode): readonly SelectItemNode[] {
-  switch (node.kind) {
-    case "Select":
-      return node.items;
-    case "Compound": {
-      let first: StatementNode = node;
-      while (first.kind === "Compound") first = first.selects[0] as StatementNode;
-      return first.kind === "Select" ? first.items : [];
-    }
-    case "Insert":
-    case "Update":
-    case "Delete":
-      return node.returning ?? [];
-    default:
-      return [];
-  }
 }
 
 /** Empties the change record of collections after a flush. */
@@ -708,7 +669,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       if (!existing.committed) this.#dirty.delete(existing);
       return existing.obj as I;
     }
-    const [obj] = loadFirstEntity(this, spansOf(entityRanges(stmt.node))[0]!, [row]);
+    const [obj] = loadFirstEntity(this, spansOf(stmt.node.entities)[0]!, [row]);
     await this.#completeSubclasses(mapper, [obj ?? null]);
     this.#fireLoad();
     return (obj ?? undefined) as I | undefined;
@@ -825,56 +786,15 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
    */
   async merge<T extends object>(obj: T, options: { load?: boolean } = {}): Promise<T> {
     this.#usable();
-    return (await this.#merge(this.#stateFor(obj, "merge"), options.load ?? true, new Map())) as T;
+    return (await mergeState(this.#mergeHost, this.#stateFor(obj, "merge"), options.load ?? true, new Map())) as T;
   }
 
-  async #merge(src: InstanceState, load: boolean, memo: Map<InstanceState, object>): Promise<object> {
-    if (src.session === this) return src.obj;
-    const done = memo.get(src);
-    if (done) return done;
-    const mapper = src.mapper;
-    let target: InstanceState | undefined;
-    if (mapper.hasIdentity(src.values)) {
-      const pk = mapper.pk.map((p) => src.values[p.index]);
-      target = this.#identity.get(mapper, identityOf(mapper, pk));
-      if (!target && load) {
-        const found = await this.get(mapper.mappedClass, pk);
-        target = found ? stateOf(found) : undefined;
-      }
-    }
-    let fresh = false;
-    if (!target) {
-      const o = Object.create(mapper.mappedClass.prototype) as object;
-      target = new InstanceState(mapper, o, new Array<unknown>(src.values.length).fill(undefined), "transient");
-      attachState(o, target);
-      fresh = true;
-    }
-    memo.set(src, target.obj);
-    for (const p of mapper.columns) {
-      const v = src.values[p.index];
-      if (v === undefined || v === NO_VALUE) continue;
-      if (fresh || !load) target.values[p.index] = v;
-      else setColumn(target, p, v);
-    }
-    if (fresh) {
-      if (!load && mapper.hasIdentity(target.values)) {
-        target.status = "persistent";
-        target.session = this;
-        target.key = mapper.identityKey(target.values);
-        this.#identity.set(target);
-      } else this.#attach(target);
-    }
-    for (const rel of mapper.relationships) {
-      if (!rel.cascade?.has("merge") || !src.related?.has(rel.key)) continue;
-      const v = src.related.get(rel.key);
-      if (Array.isArray(v)) {
-        const items: object[] = [];
-        for (const m of v) items.push(await this.#merge(stateOf(m)!, load, memo));
-        setRelated(target, rel, items);
-      } else setRelated(target, rel, v ? await this.#merge(stateOf(v)!, load, memo) : null);
-    }
-    return target.obj;
-  }
+  readonly #mergeHost: MergeHost = {
+    identity: this.#identity,
+    session: this,
+    load: (mapper, pk) => this.get(mapper.mappedClass, pk),
+    attach: (state) => this.#attach(state),
+  };
 
   // ---- statements ---------------------------------------------------------------------------
 
@@ -891,46 +811,30 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     await this.#autoflush();
     const conn = await this.connection();
     const node = statementNode(stmt);
-    if (Array.isArray(params)) return (await this.#bulk(conn, stmt, node, params)) as never;
+    if (Array.isArray(params)) return (await runBulk(this.#statementHost, conn, stmt, node, params)) as never;
     const named = params as Params | undefined;
-    if ((node.kind === "Update" || node.kind === "Delete") && node.table.kind === "Table") {
-      const mapper = mapperForTable(node.table as Table);
-      if (mapper && this.#identity.has(mapper.root)) return (await this.#synchronized(conn, stmt, node, mapper, named)) as never;
+    if (node.kind === "Update" || node.kind === "Delete") {
+      const mapper = dmlMapper(node);
+      if (mapper && this.#identity.has(mapper.root))
+        return (await runSynchronized(this.#statementHost, conn, stmt, node, mapper, named)) as never;
     }
     const ranges = entityRanges(node);
     if (ranges.length === 0) return conn.execute(stmt, named);
-    const res = await conn._executeArrays(stmt, named);
-    return (await this.#entityResult(ranges, itemsOf(node), res)) as never;
-  }
-
-  async #entityResult(
-    ranges: readonly EntityRange[],
-    items: readonly SelectItemNode[],
-    res: { rows: unknown[][]; rowCount: number; lastInsertId: number | bigint | undefined; sql: string },
-  ): Promise<Result<Record<string, unknown>, unknown>> {
-    const spans = spansOf(ranges);
-    const { rows, keys } = loadRowObjects(this, spans, items, res.rows);
-    for (const span of spans)
-      await this.#completeSubclasses(
-        span.mapper,
-        rows.map((r) => r[span.key] as object | null),
-      );
-    this.#fireLoad();
-    return new Result(rows, keys, res.rowCount, res.lastInsertId, res.sql);
+    return (await entityResult(this.#statementHost, ranges, itemsOf(node), await conn._executeArrays(stmt, named))) as never;
   }
 
   /** The first column of every row; for `select(User)`, the User instances. */
   async scalars<T extends Statement>(stmt: T, params?: Params | readonly Record<string, unknown>[]): Promise<ScalarOfStatement<T>[]> {
     const node = statementNode(stmt);
-    const ranges = entityRanges(node);
-    const first = ranges[0];
+    const first = entityRanges(node)[0];
     if (!first || first.start !== 0 || Array.isArray(params) || node.kind === "Update" || node.kind === "Delete")
       return (await this.execute(stmt, params)).scalars();
+    // The common case, select(User): instances straight from the rows, no row objects.
     this.#usable();
     await this.#autoflush();
     const conn = await this.connection();
     const res = await conn._executeArrays(stmt, params as Params | undefined);
-    const span: EntitySpan = spansOf([first])[0]!;
+    const span = spansOf([first])[0]!;
     const objs = loadFirstEntity(this, span, res.rows);
     await this.#completeSubclasses(span.mapper, objs);
     this.#fireLoad();
@@ -942,97 +846,16 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     return (await this.scalars(stmt, params))[0];
   }
 
-  /** INSERT/UPDATE with a list of rows: bulk statements on a mapped class. */
-  async #bulk(
-    conn: Connection,
-    stmt: Statement,
-    node: StatementNode,
-    rows: readonly Record<string, unknown>[],
-  ): Promise<Result<Record<string, unknown>, unknown>> {
-    const table = node.kind === "Insert" || node.kind === "Update" || node.kind === "Delete" ? node.table : undefined;
-    const mapper = table?.kind === "Table" ? mapperForTable(table as Table) : undefined;
-    if (!mapper || (node.kind !== "Insert" && node.kind !== "Update"))
-      throw new ArgumentError(
-        "a list of rows as the second argument makes a bulk INSERT or UPDATE of a mapped class (session.execute(insert(User), rows)); other statements take named parameters as an object",
-      );
-    if (rows.length === 0) throw new ArgumentError(`bulk ${node.kind.toLowerCase()} of ${mapper.name}: the list of rows is empty`);
-    if (node.kind === "Insert") {
-      if ((node as InsertNode).rows || (node as InsertNode).fromSelect)
-        throw new ArgumentError(`bulk insert of ${mapper.name}: give the rows either to values() or as the list, not both`);
-      const full = (stmt as Insert<never>).values(rows as never);
-      if (node.returningEntities.length === 0) return conn.execute(full) as never;
-      const res = await conn._executeArrays(full);
-      const result = await this.#entityResult(node.returningEntities, node.returning ?? [], res);
-      // Rows this transaction created: a rollback makes their objects transient again.
-      for (const range of node.returningEntities)
-        for (const row of result.rows) {
-          const st = stateOf(row[range.key]);
-          if (st) this.#frame!.inserted.add(st);
-        }
-      return result;
-    }
-    if (node.where || node.set.length > 0 || node.returning)
-      throw new ArgumentError(
-        `bulk update of ${mapper.name} by primary key takes the plain statement update(${mapper.name}) and a list of rows; put values and keys in the rows`,
-      );
-    const stmtMapper = (node.table.kind === "Table" && mapper) as Mapper;
-    const { rowCount, updated } = await bulkUpdateByKey(conn, stmtMapper, rows);
-    for (const u of updated) {
-      const s = this.#identity.get(stmtMapper, u.key);
-      if (!s) continue;
-      this.#frame!.touched.add(s);
-      for (const [i, v] of u.values) {
-        s.values[i] = v;
-        s.committed?.delete(i);
-      }
-      if (s.committed?.size === 0) s.committed = undefined;
-    }
-    return new Result([], [], rowCount, undefined, "");
-  }
-
-  /** UPDATE/DELETE by criteria on a mapped class: objects in the session see the result. */
-  async #synchronized(
-    conn: Connection,
-    stmt: Statement,
-    node: StatementNode,
-    mapper: Mapper,
-    params: Params | undefined,
-  ): Promise<unknown> {
-    const n = node as Extract<StatementNode, { kind: "Update" | "Delete" }>;
-    const joined = n.kind === "Update" ? n.from.length > 0 : n.using.length > 0;
-    const map = this.#identity.of(mapper.root);
-    // Rows the statement will touch, read first; with extra FROM tables, every loaded object is a candidate.
-    const keys = joined || params ? [...map.keys()] : await keysMatching(conn, mapper, n.where);
-    const res =
-      entityRanges(node).length > 0
-        ? await this.#entityResult(entityRanges(node), itemsOf(node), await conn._executeArrays(stmt, params))
-        : await conn.execute(stmt, params);
-    const hit = keys.map((k) => map.get(k)).filter((s): s is InstanceState => s !== undefined && s.status === "persistent");
-    if (hit.length === 0) return res;
-    const frame = this.#frame!;
-    if (n.kind === "Delete") {
-      const gone = new Set(hit);
-      if (joined || params) {
-        for (const [m, group] of groupByMapper(hit)) await fetchByKeys(conn, m, group, (s) => gone.delete(s));
-      }
-      for (const s of gone) {
-        this.#identity.remove(s);
-        this.#dirty.delete(s);
-        s.inDirty = false;
-        s.status = "deleted";
-        frame.deleted.add(s);
-      }
-      return res;
-    }
-    for (const s of hit) frame.touched.add(s);
-    const assigned = new Set(n.set.map(([col]) => col));
-    for (const [m, group] of groupByMapper(hit)) {
-      const only = new Set(
-        m.columns.filter((p) => assigned.has(p.column) || p.alsoColumns.some((c) => assigned.has(c))).map((p) => p.index),
-      );
-      for (const e of m.expressions) only.add(e.index);
-      await fetchByKeys(conn, m, group, (s, values) => overwrite(s, values, only));
-    }
-    return res;
-  }
+  readonly #statementHost: StatementHost = {
+    identity: this.#identity,
+    identityMap: (root) => this.identityMap(root),
+    loaded: (state) => this.loaded(state),
+    frame: () => this.#frame!,
+    completeSubclasses: (mapper, objs) => this.#completeSubclasses(mapper, objs),
+    fireLoad: () => this.#fireLoad(),
+    clean: (state) => {
+      this.#dirty.delete(state);
+      state.inDirty = false;
+    },
+  };
 }

@@ -1,0 +1,72 @@
+/**
+ * `session.merge(obj)`: copies the state of an object from outside the session onto the session's
+ * object with the same primary key (loaded if needed), or onto a new pending one, following
+ * relationships with the `merge` cascade. Called by session.ts.
+ */
+import { setColumn, setRelated } from "../mapping/instrumentation.js";
+import type { Mapper } from "../mapping/mapper.js";
+import { identityOf } from "../loading/by-key.js";
+import type { IdentityMap } from "./identity-map.js";
+import { InstanceState, NO_VALUE, attachState, stateOf } from "./instance-state.js";
+
+/** What merging needs from the session. */
+export interface MergeHost {
+  readonly identity: IdentityMap;
+  /** The session itself (objects merged become its own). */
+  readonly session: object;
+  /** Loads the object with this key (identity map first). */
+  load(mapper: Mapper, pk: unknown[]): Promise<object | undefined>;
+  /** Adds a new object to the session (pending), with cascades. */
+  attach(state: InstanceState): void;
+}
+
+/** Merges `src` (and what its relationships hold) into the host session; returns the session's object. */
+export async function mergeState(host: MergeHost, src: InstanceState, load: boolean, memo: Map<InstanceState, object>): Promise<object> {
+  if (src.session === host.session) return src.obj;
+  const done = memo.get(src);
+  if (done) return done;
+  const mapper = src.mapper;
+  let target: InstanceState | undefined;
+  if (mapper.hasIdentity(src.values)) {
+    const pk = mapper.pk.map((p) => src.values[p.index]);
+    target = host.identity.get(mapper, identityOf(mapper, pk));
+    if (!target && load) {
+      const found = await host.load(mapper, pk);
+      target = found ? stateOf(found) : undefined;
+    }
+  }
+  let fresh = false;
+  if (!target) {
+    const o = Object.create(mapper.mappedClass.prototype) as object;
+    target = new InstanceState(mapper, o, new Array<unknown>(src.values.length).fill(undefined), "transient");
+    attachState(o, target);
+    fresh = true;
+  }
+  memo.set(src, target.obj);
+  // Loaded attributes only; assignments onto an existing object are tracked like any other.
+  for (const p of mapper.columns) {
+    const v = src.values[p.index];
+    if (v === undefined || v === NO_VALUE) continue;
+    if (fresh || !load) target.values[p.index] = v;
+    else setColumn(target, p, v);
+  }
+  if (fresh) {
+    if (!load && mapper.hasIdentity(target.values)) {
+      // load: false trusts the source: the object joins as persistent, without SQL.
+      target.status = "persistent";
+      target.session = host.session as never;
+      target.key = mapper.identityKey(target.values);
+      host.identity.set(target);
+    } else host.attach(target);
+  }
+  for (const rel of mapper.relationships) {
+    if (!rel.cascade?.has("merge") || !src.related?.has(rel.key)) continue;
+    const v = src.related.get(rel.key);
+    if (Array.isArray(v)) {
+      const items: object[] = [];
+      for (const m of v) items.push(await mergeState(host, stateOf(m)!, load, memo));
+      setRelated(target, rel, items);
+    } else setRelated(target, rel, v ? await mergeState(host, stateOf(v)!, load, memo) : null);
+  }
+  return target.obj;
+}
