@@ -88,12 +88,15 @@ type ExpressionStatics<O> = O extends { columnProperties: (...args: any[]) => in
 /** What `Base.model()` returns: the class to extend. */
 /** The discriminator attribute named by `polymorphicOn`, if any. */
 type DiscriminatorOf<O> = O extends { polymorphicOn: infer K extends string } ? K : never;
+/** The version attribute named by `versionColumn`, if any. */
+type VersionOf<O> = O extends { versionColumn: infer K extends string } ? K : never;
 
 export type ModelBase<TName extends string, A extends AttrDefs, O> = ModelClass<
   TName,
   A,
   InstanceAttrs<A> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>,
-  DiscriminatorOf<O>
+  DiscriminatorOf<O>,
+  VersionOf<O>
 > &
   HybridExpressions<HybridsOf<O>> &
   ExpressionStatics<O>;

@@ -55,11 +55,13 @@ export interface SubclassOptions<A> {
 export interface MappedParent {
   readonly __attrs: AttrDefs;
   readonly __discriminator: PropertyKey;
+  readonly __version: PropertyKey;
   readonly __entityKey: string;
   readonly prototype: object;
 }
 
 type DiscriminatorOf<O> = O extends { polymorphicOn: infer K extends string } ? K : never;
+type VersionOf<O> = O extends { versionColumn: infer K extends string } ? K : never;
 type HybridsOf<O> = O extends { hybrids: (...args: any[]) => infer H } ? H : {};
 type ExpressionsOf<O> = O extends { columnProperties: (...args: any[]) => infer E }
   ? { readonly [K in keyof E]: E[K] extends Expression<infer V, any> ? V : never }
@@ -67,9 +69,9 @@ type ExpressionsOf<O> = O extends { columnProperties: (...args: any[]) => infer 
 
 /** What `Base.subclass()` returns: a class to extend, with the parent's attributes and its own. */
 export type SubclassBase<P extends MappedParent, TKey extends string, A extends AttrDefs, O> = (abstract new (
-  init: InitArgs<P["__attrs"] & A, P["__discriminator"]>,
+  init: InitArgs<P["__attrs"] & A, P["__discriminator"] | P["__version"]>,
 ) => P["prototype"] & InstanceAttrs<A> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>) &
-  Omit<P, "prototype" | "__attrs" | "__columns" | "__entityKey" | "__discriminator"> &
+  Omit<P, "prototype" | "__attrs" | "__columns" | "__entityKey" | "__discriminator" | "__version"> &
   ClassColumns<A> &
   ClassRelationships<A> &
   HybridExpressions<HybridsOf<O>> & {
@@ -77,6 +79,7 @@ export type SubclassBase<P extends MappedParent, TKey extends string, A extends 
     readonly __columns: DmlColumns<P["__attrs"] & A, P["__discriminator"]>;
     readonly __entityKey: TKey;
     readonly __discriminator: P["__discriminator"];
+    readonly __version: P["__version"];
   };
 
 const SUBCLASS_OPTIONS = new Set(["polymorphicIdentity", "tableArgs", "schema", "comment", "validates", "hybrids", "columnProperties"]);
@@ -186,7 +189,7 @@ export type AbstractModelBase<
   B extends AttrDefs,
   O,
 > = (abstract new (
-  init: InitArgs<A & B, DiscriminatorOf<O>>,
+  init: InitArgs<A & B, DiscriminatorOf<O> | VersionOf<O>>,
 ) => InstanceType<C> & InstanceAttrs<B> & HybridValues<HybridsOf<O>> & ExpressionsOf<O>) &
   ClassColumns<A & B> &
   ClassRelationships<A & B> &
@@ -195,6 +198,7 @@ export type AbstractModelBase<
     readonly __columns: DmlColumns<A & B, DiscriminatorOf<O>>;
     readonly __attrs: A & B;
     readonly __discriminator: DiscriminatorOf<O>;
+    readonly __version: VersionOf<O>;
     readonly [ENTITY]: EntityDescriptor;
   };
 

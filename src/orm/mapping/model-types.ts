@@ -69,9 +69,11 @@ export type HybridValues<H> = { readonly [K in keyof H]: Plain<H[K]> };
 export type HybridExpressions<H> = { readonly [K in keyof H]: Expression<Plain<H[K]>> };
 
 /** Phantom and protocol members every mapped class has. */
-export interface ModelStatics<TName extends string, A, D extends PropertyKey = never> {
-  /** Phantom: the discriminator attribute of the hierarchy (set by the ORM, optional at construction). */
+export interface ModelStatics<TName extends string, A, D extends PropertyKey = never, V extends PropertyKey = never> {
+  /** Phantom: the discriminator attribute of the hierarchy (set by the ORM, optional at construction and insert). */
   readonly __discriminator: D;
+  /** Phantom: the version attribute (set by the ORM at flush, optional at construction). */
+  readonly __version: V;
   /** Phantom: key of the entity in result rows. */
   readonly __entityKey: TName;
   /** Phantom: the column attributes, for insert()/update() typing. */
@@ -82,10 +84,12 @@ export interface ModelStatics<TName extends string, A, D extends PropertyKey = n
 }
 
 /** What `Base.model()` returns: a class to extend. */
-export type ModelClass<TName extends string, A, I, D extends PropertyKey = never> = (abstract new (init: InitArgs<A, D>) => I) &
+export type ModelClass<TName extends string, A, I, D extends PropertyKey = never, V extends PropertyKey = never> = (abstract new (
+  init: InitArgs<A, D | V>,
+) => I) &
   ClassColumns<A> &
   ClassRelationships<A> &
-  ModelStatics<TName, A, D>;
+  ModelStatics<TName, A, D, V>;
 
 /** Instance type of any mapped class. */
 export type ModelInstance<C> = C extends abstract new (...args: any) => infer I ? I : never;

@@ -141,7 +141,10 @@ function runSyncs(states: readonly InstanceState[], syncs: Map<InstanceState, Sy
   }
 }
 
-/** After an INSERT: columns left out without a default hold NULL; SQL expressions are unloaded to be read back. */
+/**
+ * After an INSERT: columns left out without a default hold NULL; SQL expressions are unloaded to be
+ * read back, and so are column properties (computed by the database from the new row).
+ */
 function settleInsertedValues(states: readonly InstanceState[]): void {
   for (const s of states) {
     const v = s.values;
@@ -150,6 +153,7 @@ function settleInsertedValues(states: readonly InstanceState[]): void {
       if (x === undefined) v[p.index] = null;
       else if (x instanceof Expression) v[p.index] = NO_VALUE;
     }
+    for (const p of s.mapper.expressions) v[p.index] = NO_VALUE;
   }
 }
 
@@ -248,6 +252,8 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
         if (idx.length > 0) changes.set(s, idx);
       }
       if (changes.size > 0) await updateRows(conn, mapper, changes);
+      // Column properties may depend on what changed: read them again.
+      if (mapper.expressions.length > 0) for (const s of changes.keys()) for (const p of s.mapper.expressions) s.values[p.index] = NO_VALUE;
       unloadExpressions(changed);
       await fire("afterUpdate", changed, conn);
     }

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: athanor Core on embedded SQLite, no server needed. Defines two tables, creates
+ * athanor Core on embedded SQLite (`npx tsx examples/core-quickstart.ts`), no server needed. Defines two tables, creates
  * them, inserts, queries with a join and an aggregate, updates in a transaction, and streams.
  */
 import {
