@@ -27,6 +27,21 @@ export interface ArrayResult {
   readonly sql: string;
 }
 
+/** Wraps a row consumer so it receives rows converted by the plan's result processors. */
+function convertingRows(
+  procs: ReadonlyArray<((v: unknown) => unknown) | undefined>,
+  onRow: (row: unknown[]) => void,
+): (row: unknown[]) => void {
+  return (row) => {
+    for (let i = 0; i < procs.length; i++) {
+      const p = procs[i];
+      const v = row[i];
+      row[i] = v === null || v === undefined ? null : p === undefined ? v : p(v);
+    }
+    onRow(row);
+  };
+}
+
 function refuseEntities(): never {
   throw new ArgumentError(
     "this statement selects mapped classes, which only a Session can turn into objects: run it with session.execute() / session.scalars(), or select columns (select(User.id, User.email)) to get plain rows here",
@@ -205,13 +220,22 @@ export class Connection implements SchemaRunner, AsyncDisposable {
    * @internal For the ORM: runs a statement (entity selects included) and returns its rows as arrays
    * of converted values, in select-list order.
    */
-  async _executeArrays(stmt: Statement, params?: Params): Promise<ArrayResult> {
+  async _executeArrays(stmt: Statement, params?: Params, onRow?: (row: unknown[]) => void): Promise<ArrayResult> {
     const { plan, binds } = this.#prepare(stmt);
-    if (plan.insert) return (await this.#executeInsert(plan, binds, params, (statementNode(stmt) as InsertNode).rows!, true)) as ArrayResult;
+    if (plan.insert) {
+      const res = (await this.#executeInsert(plan, binds, params, (statementNode(stmt) as InsertNode).rows!, true)) as ArrayResult;
+      if (onRow) for (const row of res.rows) onRow(row);
+      return res;
+    }
     const rows = plan.compiled.insertColumns ? (statementNode(stmt) as InsertNode).rows : undefined;
-    let res = this.#run(plan.compiled.sql, buildParams(plan, binds, params, rows), plan.hints);
+    const procs = plan.resultProcessors;
+    // Row by row: each row is converted and handed over as the driver reads it, never collected.
+    const hints = onRow && procs ? { ...plan.hints, onRow: convertingRows(procs, onRow) } : plan.hints;
+    let res = this.#run(plan.compiled.sql, buildParams(plan, binds, params, rows), hints);
     if (res instanceof Promise) res = await res;
-    return this.#arrays(plan, res, plan.compiled.sql);
+    const out = this.#arrays(plan, res, plan.compiled.sql);
+    if (onRow && !procs) for (const row of out.rows) onRow(row);
+    return out;
   }
 
   #arrays(plan: ExecutionPlan, res: DriverResult, sql: string): ArrayResult {

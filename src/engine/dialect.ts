@@ -21,6 +21,13 @@ export type ResultProcessor = (value: unknown) => unknown;
 export interface ExecuteHints {
   /** Return 64-bit integers exactly (SQLite: safeIntegers). */
   readonly exactIntegers?: boolean;
+  /**
+   * Hand rows over one by one as they arrive instead of collecting them (the result's `rows` is then
+   * undefined and `rowCount` the number of rows). Lets a caller build its own objects without the
+   * whole array result in memory beside them. If it throws, the statement still completes and the
+   * error is raised at the end.
+   */
+  readonly onRow?: (row: unknown[]) => void;
 }
 
 /** A column as the driver describes it, for results of unknown type (raw SQL). */

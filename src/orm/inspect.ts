@@ -65,14 +65,14 @@ export function inspect(target: unknown): ModelInfo | InstanceInfo {
   if (!s) throw new ArgumentError(`inspect() takes a mapped class or one of its instances, got ${describeValue(target)}`);
   const cols = [...s.mapper.columns, ...s.mapper.expressions];
   const modified = s.mapper.columns
-    .filter((p) => s.committed?.has(p.index) && !sameValue(s.committed.get(p.index), s.values[p.index]))
+    .filter((p) => s.committed?.has(p.index) && !sameValue(s.committed.get(p.index), s.get(p.index)))
     .map((p) => p.key);
   return {
     status: s.status,
     session: s.status === "transient" ? undefined : s.session,
-    identity: s.mapper.hasIdentity(s.values) ? s.mapper.pk.map((p) => s.values[p.index]) : undefined,
+    identity: s.mapper.hasIdentityOf(s.obj) ? s.mapper.pk.map((p) => s.get(p.index)) : undefined,
     modified,
-    unloaded: cols.filter((p) => s.values[p.index] === NO_VALUE).map((p) => p.key),
+    unloaded: cols.filter((p) => s.get(p.index) === NO_VALUE).map((p) => p.key),
     model: modelInfo(s.mapper),
   };
 }

@@ -45,6 +45,7 @@ const COMMON_CAPS: Capabilities = {
   alterAddConstraint: true,
   comments: true,
   savepoints: true,
+  embedded: false,
   updateFrom: true,
   deleteUsing: true,
   maxExactDecimalDigits: 65,

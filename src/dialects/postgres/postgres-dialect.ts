@@ -53,6 +53,7 @@ const PG15_CAPS: Capabilities = {
   alterAddConstraint: true,
   comments: true,
   savepoints: true,
+  embedded: false,
   updateFrom: true,
   deleteUsing: true,
   // Unconstrained NUMERIC keeps up to 131072 digits before the point; declared precisions fail loudly on overflow.

@@ -40,6 +40,7 @@ const BASE_CAPS: Capabilities = {
   alterAddConstraint: false,
   comments: false,
   savepoints: true,
+  embedded: true,
   updateFrom: true,
   deleteUsing: false,
   maxExactDecimalDigits: 15,

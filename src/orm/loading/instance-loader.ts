@@ -5,23 +5,26 @@
  */
 import { DataError } from "../../util/errors.js";
 import type { Mapper } from "../mapping/mapper.js";
-import { InstanceState, NO_VALUE, attachState } from "../session/instance-state.js";
+import { NO_VALUE, PROTO_MAPPER, STATE, type Instance, type InstanceState } from "../session/instance-state.js";
 
 /** What the loader needs from a session. */
 export interface LoadTarget {
-  identityMap(root: Mapper): Map<unknown, InstanceState>;
+  /** The identity map of a hierarchy: identity key → object. */
+  identityMap(root: Mapper): Map<unknown, object>;
   /** @internal Called for objects newly loaded into the session. */
-  loaded(state: InstanceState): void;
+  loaded(obj: object, mapper: Mapper): void;
+  /** The session objects are loaded into (kept by each instance). */
+  readonly owner: object;
 }
 
 /** The mapper of a row's subclass (polymorphic loading), or `mapper` itself. */
-function rowMapper(mapper: Mapper, values: readonly unknown[]): Mapper {
+function rowMapper(mapper: Mapper, row: readonly unknown[], start: number): Mapper {
   const root = mapper.root;
   if (root.polymorphicMap.size === 0) return mapper;
   const on = root.inheritance.polymorphicOn;
   const p = on === undefined ? undefined : root.byKey.get(on);
   if (!p || p.kind !== "column") return mapper;
-  const identity = values[p.index];
+  const identity = row[start + p.index];
   if (identity === null || identity === undefined) return mapper;
   const sub = root.polymorphicMap.get(String(identity));
   if (!sub)
@@ -32,50 +35,53 @@ function rowMapper(mapper: Mapper, values: readonly unknown[]): Mapper {
 }
 
 /**
- * The instance for one entity's span of a row. `values` is the span (reused as the object's value
- * array when new). Returns null when the row has no identity (an outer join that matched nothing).
+ * The instance for one entity's span of a row (`count` values from `start`, in `mapper`'s attribute
+ * order). Returns null when the span has no identity (an outer join that matched nothing).
  */
-export function loadInstance(target: LoadTarget, mapper: Mapper, values: unknown[]): object | null {
-  const m = rowMapper(mapper, values);
-  const key = m.identityKey(values);
+export function loadInstance(target: LoadTarget, mapper: Mapper, row: readonly unknown[], start: number, count: number): object | null {
+  const m = rowMapper(mapper, row, start);
+  const key = m.identityKey(row, start);
   if (key === null || key === undefined) return null;
   const map = target.identityMap(m.root);
   const existing = map.get(key);
-  if (existing) {
-    if (existing.status !== "deleted") refreshExpired(existing, values);
-    return existing.obj;
+  if (existing !== undefined) {
+    const s = (existing as Instance)[STATE];
+    if (s === undefined || s.status !== "deleted") refreshExpired(existing, s, row, start, count);
+    return existing;
   }
-  // The row was selected as `mapper`'s columns; a subclass may have more attributes (left unloaded).
-  let own = values;
-  if (m !== mapper) {
-    own = new Array<unknown>(m.columns.length + m.expressions.length).fill(NO_VALUE);
-    for (let i = 0; i < values.length && i < own.length; i++) own[i] = values[i];
-  }
-  const cls = m.mappedClass;
-  const obj = Object.create(cls.prototype) as object;
-  const state = new InstanceState(m, obj, own, "persistent");
-  state.key = key;
-  attachState(obj, state);
-  map.set(key, state);
-  target.loaded(state);
+  // The row was selected as `mapper`'s attributes; a subclass's extra ones stay unloaded. Column
+  // properties come after the columns, so a subclass's would not line up: they stay unloaded too.
+  const obj = m.newInstance(target.owner, row, start, m === mapper ? count : mapper.columns.length);
+  map.set(key, obj);
+  target.loaded(obj, m);
   return obj;
 }
 
 /** Fills attributes that were expired; attributes changed since the load are left alone. */
-export function refreshExpired(state: InstanceState, values: readonly unknown[]): void {
-  const own = state.values;
-  const n = Math.min(own.length, values.length);
-  for (let i = 0; i < n; i++) if (own[i] === NO_VALUE && !state.isModified(i)) own[i] = values[i];
+export function refreshExpired(obj: object, state: InstanceState | undefined, row: readonly unknown[], start: number, count: number): void {
+  const o = obj as Instance;
+  const slots = (state?.mapper ?? mapperOfObject(obj)).slots;
+  const n = Math.min(slots.length, count);
+  for (let i = 0; i < n; i++) {
+    const k = slots[i]!;
+    if (o[k] === NO_VALUE && !state?.isModified(i)) o[k] = row[start + i];
+  }
 }
 
-/** Overwrites every loaded attribute with fresh values (refresh): pending changes to them are discarded. */
-export function overwrite(state: InstanceState, values: readonly unknown[], only?: ReadonlySet<number>): void {
-  const own = state.values;
-  const n = Math.min(own.length, values.length);
+/** Overwrites loaded attributes with fresh values (refresh): pending changes to them are discarded. */
+export function overwrite(obj: object, row: readonly unknown[], only?: ReadonlySet<number>): void {
+  const o = obj as Instance;
+  const state = o[STATE];
+  const slots = (state?.mapper ?? mapperOfObject(obj)).slots;
+  const n = Math.min(slots.length, row.length);
   for (let i = 0; i < n; i++) {
     if (only && !only.has(i)) continue;
-    own[i] = values[i];
-    state.committed?.delete(i);
+    o[slots[i]!] = row[i];
+    state?.committed?.delete(i);
   }
-  if (state.committed?.size === 0) state.committed = undefined;
+  if (state?.committed?.size === 0) state.committed = undefined;
+}
+
+function mapperOfObject(obj: object): Mapper {
+  return (obj as { [PROTO_MAPPER]: Mapper })[PROTO_MAPPER];
 }

@@ -6,45 +6,47 @@
 import { select } from "../../sql/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
 import type { Mapper } from "../mapping/mapper.js";
-import type { InstanceState } from "../session/instance-state.js";
+import { mapperOfInstance, type Instance } from "../session/instance-state.js";
 import { KEY_BATCH, keysCondition } from "./by-key.js";
 
 /**
- * Selects the rows of `states` (all of `mapper`) and hands each found row's values to `onRow`.
- * Returns the states whose row no longer exists.
+ * Selects the rows of `objs` (all of `mapper`) and hands each found row's values to `onRow`.
+ * Returns the objects whose row no longer exists.
  */
 export async function fetchByKeys(
   conn: Connection,
   mapper: Mapper,
-  states: readonly InstanceState[],
-  onRow: (state: InstanceState, values: unknown[]) => void,
-): Promise<InstanceState[]> {
-  const missing: InstanceState[] = [];
+  objs: readonly object[],
+  onRow: (obj: object, values: unknown[]) => void,
+): Promise<object[]> {
+  const missing: object[] = [];
   const cls = mapper.mappedClass as never;
-  for (let i = 0; i < states.length; i += KEY_BATCH) {
-    const chunk = states.slice(i, i + KEY_BATCH);
-    const byKey = new Map<unknown, InstanceState>();
-    for (const s of chunk) byKey.set(s.key, s);
-    const keys = chunk.map((s) => mapper.pk.map((p) => s.values[p.index]));
+  for (let i = 0; i < objs.length; i += KEY_BATCH) {
+    const chunk = objs.slice(i, i + KEY_BATCH);
+    const byKey = new Map<unknown, object>();
+    for (const o of chunk) byKey.set(mapper.identityKeyOf(o), o);
+    const keys = chunk.map((o) => mapper.pk.map((p) => (o as Instance)[p.slot]));
     const res = await conn._executeArrays(select(cls).where(keysCondition(mapper, keys)));
     for (const row of res.rows) {
-      const s = byKey.get(mapper.identityKey(row));
-      if (!s) continue;
-      byKey.delete(s.key);
-      onRow(s, row);
+      const key = mapper.identityKey(row);
+      const o = byKey.get(key);
+      if (!o) continue;
+      byKey.delete(key);
+      onRow(o, row);
     }
     missing.push(...byKey.values());
   }
   return missing;
 }
 
-/** Groups states by their exact mapper (subclass instances load with their own columns). */
-export function groupByMapper(states: Iterable<InstanceState>): Map<Mapper, InstanceState[]> {
-  const out = new Map<Mapper, InstanceState[]>();
-  for (const s of states) {
-    const list = out.get(s.mapper);
-    if (list) list.push(s);
-    else out.set(s.mapper, [s]);
+/** Groups objects by their exact mapper (subclass instances load with their own columns). */
+export function groupByMapper<T extends object>(objs: Iterable<T>, mapperOf: (o: T) => Mapper = mapperOfInstance): Map<Mapper, T[]> {
+  const out = new Map<Mapper, T[]>();
+  for (const o of objs) {
+    const m = mapperOf(o);
+    const list = out.get(m);
+    if (list) list.push(o);
+    else out.set(m, [o]);
   }
   return out;
 }

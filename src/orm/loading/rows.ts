@@ -19,24 +19,22 @@ export function spansOf(ranges: readonly EntityRange[]): EntitySpan[] {
   return ranges.map((r) => ({ key: r.key, mapper: mapperOfEntity(r.entity), start: r.start, count: r.count }));
 }
 
-function valuesOf(row: unknown[], span: EntitySpan): unknown[] {
-  return span.start === 0 && span.count === row.length ? row : row.slice(span.start, span.start + span.count);
+/** A row consumer collecting the instance of `span` of each row (what `scalars()` gives for `select(User)`). */
+export function firstEntityCollector(
+  target: LoadTarget,
+  span: EntitySpan,
+): { readonly objs: Array<object | null>; onRow(row: unknown[]): void } {
+  const objs: Array<object | null> = [];
+  const { mapper, start, count } = span;
+  return { objs, onRow: (row) => void objs.push(loadInstance(target, mapper, row, start, count)) };
 }
 
-/** The instance of `span` in each row (what `scalars()` gives for `select(User)`). */
-export function loadFirstEntity(target: LoadTarget, span: EntitySpan, rows: unknown[][]): Array<object | null> {
-  const out = new Array<object | null>(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = loadInstance(target, span.mapper, valuesOf(rows[i]!, span));
-  return out;
-}
-
-/** Row objects: each entity under its key, other values under their select-list keys. */
-export function loadRowObjects(
+/** A row consumer collecting row objects: each entity under its key, other values under their select-list keys. */
+export function rowObjectCollector(
   target: LoadTarget,
   spans: readonly EntitySpan[],
   items: readonly SelectItemNode[],
-  rows: unknown[][],
-): { rows: Record<string, unknown>[]; keys: string[] } {
+): { readonly rows: Record<string, unknown>[]; readonly keys: string[]; onRow(row: unknown[]): void } {
   // One slot per result key, in select-list order: an entity, or a plain column index.
   const slots: Array<{ key: string; span?: EntitySpan; index: number }> = [];
   for (let i = 0; i < items.length;) {
@@ -49,13 +47,12 @@ export function loadRowObjects(
       i++;
     }
   }
-  const out = new Array<Record<string, unknown>>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
+  const rows: Record<string, unknown>[] = [];
+  const onRow = (row: unknown[]): void => {
     const obj: Record<string, unknown> = {};
     for (const slot of slots)
-      obj[slot.key] = slot.span ? loadInstance(target, slot.span.mapper, valuesOf(row, slot.span)) : row[slot.index];
-    out[r] = obj;
-  }
-  return { rows: out, keys: slots.map((s) => s.key) };
+      obj[slot.key] = slot.span ? loadInstance(target, slot.span.mapper, row, slot.span.start, slot.span.count) : row[slot.index];
+    rows.push(obj);
+  };
+  return { rows, keys: slots.map((s) => s.key), onRow };
 }

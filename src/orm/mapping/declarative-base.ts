@@ -14,7 +14,14 @@ import { Registry } from "./registry.js";
 import { RelationshipDef } from "./relationship-def.js";
 import { RelationshipAttribute } from "./relationship-attribute.js";
 import { columnNamer, type ColumnNaming } from "./naming.js";
-import { MAPPER, defineColumnAccessor, defineObjectProtocol, defineRelationshipAccessor, initInstance } from "./instrumentation.js";
+import {
+  MAPPER,
+  defineColumnAccessor,
+  defineExpressionAccessor,
+  defineObjectProtocol,
+  defineRelationshipAccessor,
+  initInstance,
+} from "./instrumentation.js";
 import { defineHybrids, type HybridBuilder } from "./hybrid.js";
 import {
   defineAbstract,
@@ -26,7 +33,7 @@ import {
   type SubclassBase,
   type SubclassOptions,
 } from "./inheritance.js";
-import { STATE, type InstanceState } from "../session/instance-state.js";
+import { PROTO_MAPPER } from "../session/instance-state.js";
 import type { AttrDefs, ClassColumns, HybridExpressions, HybridValues, InstanceAttrs, ModelClass } from "./model-types.js";
 
 /** Options of {@link declarativeBase}. */
@@ -260,6 +267,8 @@ export class DeclarativeBase implements ModelBuilder {
     (Generated as unknown as Record<symbol, unknown>)[MAPPER] = mapper;
     const proto = Generated.prototype as object;
     if (!parentClass) defineObjectProtocol(proto);
+    // Instances find their mapper through the prototype (a subclass's prototype names its own).
+    Object.defineProperty(proto, PROTO_MAPPER, { value: mapper, configurable: true });
 
     // Inherited attributes first (same indexes as the parent), then this model's own.
     if (inherit) {
@@ -279,7 +288,14 @@ export class DeclarativeBase implements ModelBuilder {
     for (const column of ownColumns) {
       if (mapper.byKey.has(column.key))
         throw new MappingError(`${where}: attribute '${column.key}' is already defined by ${inherit?.parent.name}`);
-      const prop: ColumnProperty = { kind: "column", key: column.key, index: mapper.columns.length, column, alsoColumns: [] };
+      const prop: ColumnProperty = {
+        kind: "column",
+        key: column.key,
+        index: mapper.columns.length,
+        slot: Symbol(column.key),
+        column,
+        alsoColumns: [],
+      };
       mapper.columns.push(prop);
       mapper.byKey.set(column.key, prop);
       defineColumnAccessor(proto, prop);
@@ -326,24 +342,30 @@ export class DeclarativeBase implements ModelBuilder {
         mapper.validators.set(key, fn as (value: unknown, obj: object) => unknown);
       }
     }
+    // Expression properties come after every column: the parent's (re-indexed, same fields), then own.
+    for (const e of inherit?.parent.expressions ?? []) {
+      const prop = { ...e, index: mapper.columns.length + mapper.expressions.length };
+      mapper.expressions.push(prop);
+      mapper.byKey.set(e.key, prop);
+    }
     if (options.columnProperties) {
       const exprs = options.columnProperties(table.c as never);
       for (const [key, expr] of Object.entries(exprs)) {
         checkKey(key, where);
         if (!(expr instanceof Expression)) throw new ArgumentError(`${where}: column property '${key}' must be a SQL expression`);
         if (mapper.byKey.has(key)) throw new MappingError(`${where}: attribute '${key}' is defined twice`);
-        const prop = { kind: "expression", key, index: mapper.columns.length + mapper.expressions.length, expression: expr } as const;
+        const prop = {
+          kind: "expression",
+          key,
+          index: mapper.columns.length + mapper.expressions.length,
+          slot: Symbol(key),
+          expression: expr,
+        } as const;
         mapper.expressions.push(prop);
         mapper.byKey.set(key, prop);
         const labelled = expr.as(key);
         Object.defineProperty(Generated, key, { value: labelled, enumerable: true, configurable: true });
-        Object.defineProperty(proto, key, {
-          get(this: { [STATE]: InstanceState }) {
-            return this[STATE].values[prop.index];
-          },
-          enumerable: true,
-          configurable: true,
-        });
+        defineExpressionAccessor(proto, prop);
       }
     }
     if (options.hybrids) defineHybrids(mapper, Generated, options.hybrids as HybridBuilder<any>, where);

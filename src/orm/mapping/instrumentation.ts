@@ -6,8 +6,8 @@
 import { ArgumentError, ObjectStateError, describeValue } from "../../util/errors.js";
 import { ValueTypeError, type SqlType } from "../../sql/types/sql-type.js";
 import { Expression } from "../../sql/elements/expression.js";
-import { InstanceState, NO_VALUE, STATE, attachState, stateOf } from "../session/instance-state.js";
-import type { ColumnProperty, Mapper, RelationshipProperty, SetListener } from "./mapper.js";
+import { InstanceState, NO_VALUE, PROTO_MAPPER, SESSION, STATE, stateOf, type Instance } from "../session/instance-state.js";
+import type { ColumnProperty, ExpressionProperty, Mapper, RelationshipProperty, SetListener } from "./mapper.js";
 
 /** Symbol under which a generated class records its mapper. */
 export const MAPPER: unique symbol = Symbol("athanor.mapper");
@@ -48,9 +48,10 @@ export interface ChangeSink {
   cascadeAdd(obj: object, rel: RelationshipProperty): void;
 }
 
-function notLoaded(s: InstanceState, key: string): never {
-  const where = `${s.mapper.name}.${key}`;
-  if (!s.session)
+function notLoaded(obj: object, key: string): never {
+  const mapper = (obj as { [PROTO_MAPPER]: Mapper })[PROTO_MAPPER];
+  const where = `${mapper.name}.${key}`;
+  if (!(obj as Instance)[SESSION])
     throw new ObjectStateError(`${where} is not loaded and the object is detached from its session; load the object again in a session`);
   throw new ObjectStateError(
     `${where} is not loaded (it was expired); await session.refresh(obj) to reload it, or fetch the object again with a query`,
@@ -64,7 +65,8 @@ export function setColumn(s: InstanceState, prop: ColumnProperty, value: unknown
   const validator = mapper.validators.get(prop.key);
   if (validator) value = validator(value, s.obj);
   const listeners = mapper.listenersFor(`set:${prop.key}`) as SetListener[];
-  const old = s.values[prop.index];
+  const obj = s.obj as Instance;
+  const old = obj[prop.slot];
   for (const l of listeners) {
     const r = l(s.obj, value, old === NO_VALUE ? undefined : old);
     if (r !== undefined) value = r;
@@ -79,29 +81,42 @@ export function setColumn(s: InstanceState, prop: ColumnProperty, value: unknown
   }
   if (s.status === "persistent" || s.status === "detached") {
     if (old !== NO_VALUE && sameValue(old, value)) {
-      s.values[prop.index] = value;
+      obj[prop.slot] = value;
       return;
     }
     const committed = (s.committed ??= new Map());
     if (!committed.has(prop.index)) committed.set(prop.index, old);
-    s.values[prop.index] = value;
-    if (s.session) (s.session as unknown as ChangeSink).markDirty(s);
+    obj[prop.slot] = value;
+    const session = obj[SESSION];
+    if (session) (session as unknown as ChangeSink).markDirty(s);
     return;
   }
-  s.values[prop.index] = value;
+  obj[prop.slot] = value;
 }
 
 /** Installs the accessor of a column attribute on a generated class's prototype. */
 export function defineColumnAccessor(proto: object, prop: ColumnProperty): void {
-  const i = prop.index;
+  const slot = prop.slot;
   Object.defineProperty(proto, prop.key, {
-    get(this: { [STATE]: InstanceState }) {
-      const s = this[STATE];
-      const v = s.values[i];
-      return v === NO_VALUE ? notLoaded(s, prop.key) : v;
+    get(this: Instance) {
+      const v = this[slot];
+      return v === NO_VALUE ? notLoaded(this, prop.key) : v;
     },
-    set(this: { [STATE]: InstanceState }, value: unknown) {
-      setColumn(this[STATE], prop, value);
+    set(this: Instance, value: unknown) {
+      setColumn(stateOf(this)!, prop, value);
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/** Installs the (read-only) accessor of a column property. */
+export function defineExpressionAccessor(proto: object, prop: ExpressionProperty): void {
+  const slot = prop.slot;
+  Object.defineProperty(proto, prop.key, {
+    get(this: Instance) {
+      const v = this[slot];
+      return v === NO_VALUE ? notLoaded(this, prop.key) : v;
     },
     enumerable: true,
     configurable: true,
@@ -261,8 +276,8 @@ function detachBack(rel: RelationshipProperty, item: object, owner: InstanceStat
 /** Installs the accessor of a relationship attribute. */
 export function defineRelationshipAccessor(proto: object, rel: RelationshipProperty): void {
   Object.defineProperty(proto, rel.key, {
-    get(this: { [STATE]: InstanceState }) {
-      const s = this[STATE];
+    get(this: Instance) {
+      const s = stateOf(this)!;
       const related = s.related;
       if (related?.has(rel.key)) return related.get(rel.key);
       if (s.status === "transient" || s.status === "pending") {
@@ -274,8 +289,8 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
         `${s.mapper.name}.${rel.key} is not loaded; load it with the query (e.g. selectinload(${s.mapper.name}.${rel.key})) or await session.refresh(obj, ["${rel.key}"])`,
       );
     },
-    set(this: { [STATE]: InstanceState }, value: unknown) {
-      setRelated(this[STATE], rel, value);
+    set(this: Instance, value: unknown) {
+      setRelated(stateOf(this)!, rel, value);
     },
     enumerable: true,
     configurable: true,
@@ -293,18 +308,19 @@ export function initInstance(obj: object, newTarget: Function, init: Record<stri
         ? `${newTarget.name} extends the mapped class ${mapper.name} but is not mapped itself; map subclasses with Base.subclass(${mapper.name}, …) and @mapped`
         : `${newTarget.name} is not registered: decorate it with @mapped`,
     );
-  const values = new Array<unknown>(mapper.columns.length + mapper.expressions.length).fill(undefined);
+  const o = obj as Instance;
+  mapper.initFields(obj);
+  o[STATE] = new InstanceState(mapper, obj, "transient");
   for (const p of mapper.columns) {
     const d = p.column.spec.default;
     if (d !== undefined && !(d instanceof Expression) && (init === undefined || init[p.key] === undefined))
-      values[p.index] = typeof d === "function" ? (d as () => unknown)() : d;
+      o[p.slot] = typeof d === "function" ? (d as () => unknown)() : d;
   }
   if (mapper.inheritance.identity !== undefined) {
     const on = mapper.root.inheritance.polymorphicOn;
     const p = on === undefined ? undefined : mapper.byKey.get(on);
-    if (p?.kind === "column") values[p.index] = mapper.inheritance.identity;
+    if (p?.kind === "column") o[p.slot] = mapper.inheritance.identity;
   }
-  attachState(obj, new InstanceState(mapper, obj, values, "transient"));
   if (init === undefined) return;
   if (typeof init !== "object" || init === null)
     throw new ArgumentError(`new ${mapper.name}() takes an object of attributes, got ${describeValue(init)}`);
@@ -319,14 +335,16 @@ export function initInstance(obj: object, newTarget: Function, init: Record<stri
 }
 
 /** The loaded column and expression attributes of an object, as a plain object. */
-export function attributeValues(s: InstanceState): Record<string, unknown> {
+export function attributeValues(obj: object): Record<string, unknown> {
+  const mapper = (obj as { [PROTO_MAPPER]: Mapper })[PROTO_MAPPER];
+  const o = obj as Instance;
   const out: Record<string, unknown> = {};
-  for (const p of s.mapper.columns) {
-    const v = s.values[p.index];
+  for (const p of mapper.columns) {
+    const v = o[p.slot];
     if (v !== NO_VALUE && v !== undefined) out[p.key] = v;
   }
-  for (const p of s.mapper.expressions) {
-    const v = s.values[p.index];
+  for (const p of mapper.expressions) {
+    const v = o[p.slot];
     if (v !== NO_VALUE && v !== undefined) out[p.key] = v;
   }
   return out;
@@ -335,16 +353,15 @@ export function attributeValues(s: InstanceState): Record<string, unknown> {
 /** Installs toJSON() and a console representation (`User { id: 1, email: '…' }`) on a generated root class. */
 export function defineObjectProtocol(proto: object): void {
   Object.defineProperty(proto, "toJSON", {
-    value(this: { [STATE]: InstanceState }) {
-      return attributeValues(this[STATE]);
+    value(this: object) {
+      return attributeValues(this);
     },
     writable: true,
     configurable: true,
   });
   Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
-    value(this: { [STATE]: InstanceState }, _depth: number, options: object, inspect: (v: unknown, o: object) => string) {
-      const s = this[STATE];
-      return `${s.mapper.name} ${inspect(attributeValues(s), options)}`;
+    value(this: { [PROTO_MAPPER]: Mapper }, _depth: number, options: object, inspect: (v: unknown, o: object) => string) {
+      return `${this[PROTO_MAPPER].name} ${inspect(attributeValues(this), options)}`;
     },
     writable: true,
     configurable: true,

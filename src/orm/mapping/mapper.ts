@@ -14,13 +14,16 @@ import type { EntityDescriptor } from "../../sql/statements/entity.js";
 import type { RelationshipDef } from "./relationship-def.js";
 import type { Registry } from "./registry.js";
 import type { Connection } from "../../engine/connection.js";
+import { NO_VALUE, SESSION } from "../session/instance-state.js";
 
 /** A column mapped to an attribute. */
 export interface ColumnProperty {
   readonly kind: "column";
   readonly key: string;
-  /** Position of the value in the instance's value array (and in the entity's select list). */
+  /** Position of the attribute among the mapper's attributes (and in the entity's select list). */
   readonly index: number;
+  /** The instance field holding the value (shared with subclasses). */
+  readonly slot: symbol;
   readonly column: Column<string, unknown, boolean>;
   /** Joined inheritance: the same attribute's column in the other tables (parent PK ↔ child FK). */
   readonly alsoColumns: readonly Column<string, unknown, boolean>[];
@@ -31,6 +34,7 @@ export interface ExpressionProperty {
   readonly kind: "expression";
   readonly key: string;
   readonly index: number;
+  readonly slot: symbol;
   readonly expression: Expression<unknown, any>;
 }
 
@@ -82,6 +86,27 @@ export interface InheritanceInfo {
 }
 
 const descriptors = new WeakMap<EntityDescriptor, Mapper>();
+
+function compositeKey(values: readonly unknown[]): string {
+  return JSON.stringify(values, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
+/**
+ * Generates, for a list of attribute fields, either a function creating instances from rows (a
+ * constructor whose prototype is the mapped class's, so instances are of that class without running
+ * its constructor), or one giving a constructed object the same fields. Generated code assigns the
+ * fields in one fixed order, which gives every instance one hidden class and in-object fields.
+ */
+function instanceFactory(slots: readonly symbol[], proto: object | undefined, init: boolean): Function {
+  const names = slots.map((_, i) => `k${i}`);
+  const assign = names.map((k, i) => (init ? `o[${k}] = undefined;` : `this[${k}] = ${i} < n ? r[s + ${i}] : NV;`)).join("\n");
+  const body = init
+    ? `return function init(o) { o[SESSION] = undefined;\n${assign}\n};`
+    : `function Instance(session, r, s, n) { this[SESSION] = session;\n${assign}\n}
+       Instance.prototype = proto;
+       return (session, r, s, n) => new Instance(session, r, s, n);`;
+  return new Function("SESSION", "NV", "proto", ...names, body)(SESSION, NO_VALUE, proto, ...slots) as Function;
+}
 /** Bumped whenever any listener is added or removed, invalidating every mapper's listener cache. */
 let listenerEpoch = 0;
 const byTable = new WeakMap<Table, Mapper>();
@@ -119,6 +144,10 @@ export class Mapper {
   pk: ColumnProperty[] = [];
   version: ColumnProperty | undefined = undefined;
   #descriptor: EntityDescriptor | undefined;
+  #slots: symbol[] | undefined;
+  #newInstance: ((session: unknown, row: readonly unknown[], start: number, count: number) => object) | undefined;
+  #initFields: ((obj: object) => void) | undefined;
+  #readValues: ((obj: object) => unknown[]) | undefined;
   #listenerCache = new Map<string, Array<MapperListener | SetListener>>();
   #listenerEpoch = -1;
   #items: SelectItemNode[] | undefined;
@@ -164,23 +193,71 @@ export class Mapper {
     throw new MappingError(`${this.name} has no attribute '${key}'; its attributes are ${[...this.byKey.keys()].join(", ")}`);
   }
 
-  /** Identity key from a value array (one primary key: the value; several: a stable string). */
-  identityKey(values: readonly unknown[]): unknown {
+  /**
+   * Identity key from a row (the entity's values start at `start`): one primary key gives the value
+   * itself; several, a stable string.
+   */
+  identityKey(values: readonly unknown[], start = 0): unknown {
     const pk = this.pk;
-    if (pk.length === 1) return values[pk[0]!.index];
-    return JSON.stringify(
-      pk.map((p) => values[p.index]),
-      (_k, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : v),
-    );
+    if (pk.length === 1) return values[start + pk[0]!.index];
+    return compositeKey(pk.map((p) => values[start + p.index]));
   }
 
-  /** Whether every primary key value is known. */
-  hasIdentity(values: readonly unknown[]): boolean {
+  /** Identity key of an instance, from its fields. */
+  identityKeyOf(obj: object): unknown {
+    const pk = this.pk;
+    const o = obj as Record<symbol, unknown>;
+    if (pk.length === 1) return o[pk[0]!.slot];
+    return compositeKey(pk.map((p) => o[p.slot]));
+  }
+
+  /** Whether every primary key value of an instance is known. */
+  hasIdentityOf(obj: object): boolean {
+    const o = obj as Record<symbol, unknown>;
     for (const p of this.pk) {
-      const v = values[p.index];
+      const v = o[p.slot];
       if (v === null || v === undefined || typeof v === "symbol") return false;
     }
     return true;
+  }
+
+  /** The instance fields of every attribute, by index (columns, then expression properties). */
+  get slots(): readonly symbol[] {
+    if (!this.#slots) {
+      const slots: symbol[] = [];
+      for (const p of this.columns) slots[p.index] = p.slot;
+      for (const p of this.expressions) slots[p.index] = p.slot;
+      this.#slots = slots;
+    }
+    return this.#slots;
+  }
+
+  /**
+   * Makes the instance for a row: an object of the mapped class (its constructor is not run) with
+   * the row's values from `start`; attributes past `count` are unloaded. Generated once per mapper
+   * so every instance gets the same shape, with the values in its own fields.
+   */
+  get newInstance(): (session: unknown, row: readonly unknown[], start: number, count: number) => object {
+    return (this.#newInstance ??= instanceFactory(this.slots, this.mappedClass.prototype, false) as never);
+  }
+
+  /** Gives a constructed object the fields of an instance (all undefined), in the loaded shape. */
+  get initFields(): (obj: object) => void {
+    return (this.#initFields ??= instanceFactory(this.slots, undefined, true) as never);
+  }
+
+  /**
+   * Every attribute value of an instance, by index. Generated so that each field is read at a site
+   * of its own (one field, one hidden class: fast), which a loop over the fields cannot be.
+   */
+  get readValues(): (obj: object) => unknown[] {
+    if (!this.#readValues) {
+      const names = this.slots.map((_, i) => `k${i}`);
+      this.#readValues = new Function(...names, `return (o) => [${names.map((k) => `o[${k}]`).join(", ")}];`)(...this.slots) as (
+        obj: object,
+      ) => unknown[];
+    }
+    return this.#readValues;
   }
 
   /** The select list that loads one object: its columns, then its expression properties. */

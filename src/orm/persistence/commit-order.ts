@@ -9,7 +9,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../session/instance-state.js";
 import { stateOf } from "../session/instance-state.js";
 import type { InstrumentedList } from "../mapping/instrumentation.js";
-import { columnsOf } from "./sync.js";
+import { columnsOf, valuesKey } from "./sync.js";
 
 /** Mappers whose rows must be written before `m`'s (the "one" side of its foreign keys). */
 function dependencies(m: Mapper, involved: ReadonlySet<Mapper>): Mapper[] {
@@ -121,19 +121,15 @@ export function deleteLevels(states: readonly InstanceState[]): InstanceState[][
     .concat(mapper.relationships)
     .filter((r) => !r.viewonly && r.direction === "manyToOne" && r.target?.root === mapper.root);
   if (rels.length === 0) return [states as InstanceState[]];
-  const keyOf = (values: readonly unknown[], props: readonly { index: number }[]): string =>
-    JSON.stringify(
-      props.map((p) => values[p.index]),
-      (_k, x) => (typeof x === "bigint" ? `${x}n` : x),
-    );
+  const keyOf = valuesKey;
   // How many rows of the set reference each row.
   const referencedBy = new Map<InstanceState, number>();
   const parentsOf = new Map<InstanceState, InstanceState[]>();
   for (const rel of new Set(rels)) {
     const cols = columnsOf(rel);
-    const byKey = new Map(states.map((s) => [keyOf(s.values, cols.one), s] as const));
+    const byKey = new Map(states.map((s) => [keyOf(s, cols.one), s] as const));
     for (const s of states) {
-      const parent = byKey.get(keyOf(s.values, cols.many));
+      const parent = byKey.get(keyOf(s, cols.many));
       if (!parent || parent === s) continue;
       referencedBy.set(parent, (referencedBy.get(parent) ?? 0) + 1);
       const list = parentsOf.get(s);

@@ -43,11 +43,22 @@ export function columnsOf(rel: RelationshipProperty): SyncColumns {
   return c;
 }
 
+/** A string key of some attribute values of an object (to match foreign keys with primary keys). */
+export function valuesKey(s: InstanceState, props: readonly { index: number }[]): string {
+  return JSON.stringify(
+    props.map((p) => s.get(p.index)),
+    (_k, x) => (typeof x === "bigint" ? `${x}n` : x),
+  );
+}
+
 /** Whether the parent's key is known (it was inserted already, or its key was given). */
 export function parentReady(sync: Sync): boolean {
   if (!sync.parent) return true;
-  const values = sync.parent.values;
-  return columnsOf(sync.rel).one.every((p) => values[p.index] !== undefined && values[p.index] !== NO_VALUE);
+  const parent = sync.parent;
+  return columnsOf(sync.rel).one.every((p) => {
+    const v = parent.get(p.index);
+    return v !== undefined && v !== NO_VALUE;
+  });
 }
 
 /**
@@ -59,13 +70,13 @@ export function applySync(sync: Sync): void {
   const child = sync.child;
   for (let i = 0; i < many.length; i++) {
     const p = many[i]!;
-    const value = sync.parent ? sync.parent.values[one[i]!.index] : null;
-    const old = child.values[p.index];
+    const value = sync.parent ? sync.parent.get(one[i]!.index) : null;
+    const old = child.get(p.index);
     if (old === value) continue;
     if (child.status === "persistent") {
       const committed = (child.committed ??= new Map());
       if (!committed.has(p.index)) committed.set(p.index, old);
     }
-    child.values[p.index] = value;
+    child.set(p.index, value);
   }
 }

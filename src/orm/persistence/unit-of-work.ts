@@ -9,10 +9,11 @@ import { Expression } from "../../sql/elements/expression.js";
 import type { Connection } from "../../engine/connection.js";
 import { newCollection, type InstrumentedList } from "../mapping/instrumentation.js";
 import type { Mapper, MapperEvent, MapperListener, RelationshipProperty } from "../mapping/mapper.js";
-import { NO_VALUE, stateOf, type InstanceState } from "../session/instance-state.js";
+import { NO_VALUE, stateOf, type Instance, type InstanceState } from "../session/instance-state.js";
 import { deleteLevels, mapperOrder, rowLevels } from "./commit-order.js";
-import { applySync, columnsOf, parentReady, type Sync } from "./sync.js";
-import { deleteRows, insertRows, netChanges, updateRows } from "./writers.js";
+import { applySync, columnsOf, parentReady, valuesKey, type Sync } from "./sync.js";
+import { deleteRows, insertRows, netChanges } from "./writers.js";
+import { updateRows } from "./update-writer.js";
 
 /** What a flush must write, as the session recorded it. */
 export interface FlushWork {
@@ -116,11 +117,13 @@ function planRelationships(work: FlushWork, deleting: Set<InstanceState>, saving
   return byChild;
 }
 
+/** Runs a mapper event's listeners for each object (all of one mapper). */
 async function fire(event: MapperEvent, states: readonly InstanceState[], conn: Connection): Promise<void> {
-  for (const s of states) {
-    const listeners = s.mapper.listenersFor(event) as MapperListener[];
-    for (const l of listeners) await l(s.obj, { mapper: s.mapper, connection: conn });
-  }
+  if (states.length === 0) return;
+  const mapper = states[0]!.mapper;
+  const listeners = mapper.listenersFor(event) as MapperListener[];
+  if (listeners.length === 0) return;
+  for (const s of states) for (const l of listeners) await l(s.obj, { mapper, connection: conn });
 }
 
 function describeRel(rel: RelationshipProperty): string {
@@ -146,14 +149,19 @@ function runSyncs(states: readonly InstanceState[], syncs: Map<InstanceState, Sy
  * read back, and so are column properties (computed by the database from the new row).
  */
 function settleInsertedValues(states: readonly InstanceState[]): void {
+  if (states.length === 0) return;
+  const mapper = states[0]!.mapper;
+  const read = mapper.readValues;
+  const columns = mapper.columns.length;
+  const width = mapper.slots.length;
   for (const s of states) {
-    const v = s.values;
-    for (const p of s.mapper.columns) {
-      const x = v[p.index];
-      if (x === undefined) v[p.index] = null;
-      else if (x instanceof Expression) v[p.index] = NO_VALUE;
+    const values = read(s.obj);
+    for (let i = 0; i < columns; i++) {
+      const x = values[i];
+      if (x === undefined) s.set(i, null);
+      else if (x instanceof Expression) s.set(i, NO_VALUE);
     }
-    for (const p of s.mapper.expressions) v[p.index] = NO_VALUE;
+    for (let i = columns; i < width; i++) s.set(i, NO_VALUE);
   }
 }
 
@@ -164,22 +172,18 @@ function settleInsertedValues(states: readonly InstanceState[]): void {
  */
 export function settleNewRelationships(inserted: readonly InstanceState[]): void {
   const parents = new Map<RelationshipProperty, Map<string, InstanceState[]>>();
-  const keyOf = (values: readonly unknown[], props: readonly { index: number }[]): string =>
-    JSON.stringify(
-      props.map((p) => values[p.index]),
-      (_k, x) => (typeof x === "bigint" ? `${x}n` : x),
-    );
+  const keyOf = valuesKey;
   for (const s of inserted) {
     for (const rel of s.mapper.relationships) {
       if (s.related?.has(rel.key)) continue;
       const cols = columnsOf(rel);
       if (rel.direction === "manyToOne") {
-        if (cols.many.every((p) => s.values[p.index] === null)) (s.related ??= new Map()).set(rel.key, null);
+        if (cols.many.every((p) => s.get(p.index) === null)) (s.related ??= new Map()).set(rel.key, null);
         continue;
       }
       let byKey = parents.get(rel);
       if (!byKey) parents.set(rel, (byKey = new Map()));
-      const k = keyOf(s.values, cols.one);
+      const k = keyOf(s, cols.one);
       const list = byKey.get(k);
       if (list) list.push(s);
       else byKey.set(k, [s]);
@@ -190,7 +194,7 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
     const members = new Map<InstanceState, object[]>();
     for (const child of inserted) {
       if (!child.mapper.isA(rel.target)) continue;
-      for (const parent of byKey.get(keyOf(child.values, cols.many)) ?? []) {
+      for (const parent of byKey.get(keyOf(child, cols.many)) ?? []) {
         const list = members.get(parent);
         if (list) list.push(child.obj);
         else members.set(parent, [child.obj]);
@@ -207,8 +211,8 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
 /** SQL expressions assigned to attributes were evaluated by the database: unload them so they are read back. */
 function unloadExpressions(states: readonly InstanceState[]): void {
   for (const s of states) {
-    const v = s.values;
-    for (let i = 0; i < v.length; i++) if (v[i] instanceof Expression) v[i] = NO_VALUE;
+    const o = s.obj as Instance;
+    for (const k of s.mapper.slots) if (o[k] instanceof Expression) o[k] = NO_VALUE;
   }
 }
 
@@ -235,7 +239,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     if (news) {
       for (const level of rowLevels(news)) {
         runSyncs(level, syncs);
-        if (mapper.version) for (const s of level) if (s.values[mapper.version.index] === undefined) s.values[mapper.version.index] = 1;
+        if (mapper.version) for (const s of level) if (s.get(mapper.version.index) === undefined) s.set(mapper.version.index, 1);
         await fire("beforeInsert", level, conn);
         await insertRows(conn, mapper, level);
         settleInsertedValues(level);
@@ -253,7 +257,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
       }
       if (changes.size > 0) await updateRows(conn, mapper, changes);
       // Column properties may depend on what changed: read them again.
-      if (mapper.expressions.length > 0) for (const s of changes.keys()) for (const p of s.mapper.expressions) s.values[p.index] = NO_VALUE;
+      if (mapper.expressions.length > 0) for (const s of changes.keys()) for (const p of s.mapper.expressions) s.set(p.index, NO_VALUE);
       unloadExpressions(changed);
       await fire("afterUpdate", changed, conn);
     }

@@ -6,10 +6,10 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "./instance-state.js";
 
 export class IdentityMap {
-  readonly #byRoot = new Map<Mapper, Map<unknown, InstanceState>>();
+  readonly #byRoot = new Map<Mapper, Map<unknown, object>>();
 
-  /** The map of one hierarchy (created on first use). */
-  of(root: Mapper): Map<unknown, InstanceState> {
+  /** The map of one hierarchy, identity key → object (created on first use). */
+  of(root: Mapper): Map<unknown, object> {
     let m = this.#byRoot.get(root);
     if (!m) {
       m = new Map();
@@ -18,18 +18,18 @@ export class IdentityMap {
     return m;
   }
 
-  get(mapper: Mapper, key: unknown): InstanceState | undefined {
+  get(mapper: Mapper, key: unknown): object | undefined {
     return this.#byRoot.get(mapper.root)?.get(key);
   }
 
   set(state: InstanceState): void {
-    this.of(state.mapper.root).set(state.key, state);
+    this.of(state.mapper.root).set(state.key, state.obj);
   }
 
-  /** Removes `state` if it is the one mapped under its key. */
+  /** Removes `state`'s object if it is the one mapped under its key. */
   remove(state: InstanceState): void {
     const m = this.#byRoot.get(state.mapper.root);
-    if (m?.get(state.key) === state) m.delete(state.key);
+    if (m?.get(state.key) === state.obj) m.delete(state.key);
   }
 
   /** Whether any object of `root`'s hierarchy is present. */
@@ -43,7 +43,7 @@ export class IdentityMap {
     return n;
   }
 
-  *states(): IterableIterator<InstanceState> {
+  *objects(): IterableIterator<object> {
     for (const m of this.#byRoot.values()) yield* m.values();
   }
 

@@ -7,7 +7,7 @@ import { setColumn, setRelated } from "../mapping/instrumentation.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { identityOf } from "../loading/by-key.js";
 import type { IdentityMap } from "./identity-map.js";
-import { InstanceState, NO_VALUE, attachState, stateOf } from "./instance-state.js";
+import { InstanceState, NO_VALUE, STATE, stateOf, type Instance } from "./instance-state.js";
 
 /** What merging needs from the session. */
 export interface MergeHost {
@@ -27,9 +27,10 @@ export async function mergeState(host: MergeHost, src: InstanceState, load: bool
   if (done) return done;
   const mapper = src.mapper;
   let target: InstanceState | undefined;
-  if (mapper.hasIdentity(src.values)) {
-    const pk = mapper.pk.map((p) => src.values[p.index]);
-    target = host.identity.get(mapper, identityOf(mapper, pk));
+  if (mapper.hasIdentityOf(src.obj)) {
+    const pk = mapper.pk.map((p) => src.get(p.index));
+    const existing = host.identity.get(mapper, identityOf(mapper, pk));
+    target = existing ? stateOf(existing) : undefined;
     if (!target && load) {
       const found = await host.load(mapper, pk);
       target = found ? stateOf(found) : undefined;
@@ -37,25 +38,26 @@ export async function mergeState(host: MergeHost, src: InstanceState, load: bool
   }
   let fresh = false;
   if (!target) {
-    const o = Object.create(mapper.mappedClass.prototype) as object;
-    target = new InstanceState(mapper, o, new Array<unknown>(src.values.length).fill(undefined), "transient");
-    attachState(o, target);
+    const o = Object.create(mapper.mappedClass.prototype) as Instance;
+    mapper.initFields(o);
+    target = new InstanceState(mapper, o, "transient");
+    o[STATE] = target;
     fresh = true;
   }
   memo.set(src, target.obj);
   // Loaded attributes only; assignments onto an existing object are tracked like any other.
   for (const p of mapper.columns) {
-    const v = src.values[p.index];
+    const v = src.get(p.index);
     if (v === undefined || v === NO_VALUE) continue;
-    if (fresh || !load) target.values[p.index] = v;
+    if (fresh || !load) target.set(p.index, v);
     else setColumn(target, p, v);
   }
   if (fresh) {
-    if (!load && mapper.hasIdentity(target.values)) {
+    if (!load && mapper.hasIdentityOf(target.obj)) {
       // load: false trusts the source: the object joins as persistent, without SQL.
       target.status = "persistent";
       target.session = host.session as never;
-      target.key = mapper.identityKey(target.values);
+      target.key = mapper.identityKeyOf(target.obj);
       host.identity.set(target);
     } else host.attach(target);
   }

@@ -5,18 +5,18 @@
  */
 import { ArgumentError } from "../../util/errors.js";
 import { Result } from "../../engine/result.js";
-import type { ArrayResult, Connection, Params, Statement } from "../../engine/connection.js";
+import type { Connection, Params, Statement } from "../../engine/connection.js";
 import type { InsertNode, SelectItemNode, StatementNode } from "../../sql/nodes/from-nodes.js";
 import type { EntityRange } from "../../sql/statements/entity.js";
 import type { Insert } from "../../sql/statements/dml.js";
 import type { Table } from "../../sql/schema/table.js";
 import { mapperForTable, type Mapper } from "../mapping/mapper.js";
 import { overwrite, type LoadTarget } from "../loading/instance-loader.js";
-import { loadRowObjects, spansOf } from "../loading/rows.js";
+import { rowObjectCollector, spansOf } from "../loading/rows.js";
 import { fetchByKeys, groupByMapper } from "../loading/reload.js";
 import { bulkUpdateByKey, keysMatching } from "../persistence/bulk.js";
 import type { IdentityMap } from "./identity-map.js";
-import { stateOf, type InstanceState } from "./instance-state.js";
+import { stateOf, statusOf, type InstanceState } from "./instance-state.js";
 import type { Frame } from "./session-transaction.js";
 
 /** What these statements need from the session. */
@@ -80,22 +80,26 @@ export function dmlMapper(node: StatementNode): Mapper | undefined {
   return node.table.kind === "Table" ? mapperForTable(node.table as Table) : undefined;
 }
 
-/** A Result whose entity spans are instances from the identity map. */
+/** Runs an entity statement; its result's entity spans are instances from the identity map. */
 export async function entityResult(
   host: StatementHost,
+  conn: Connection,
+  stmt: Statement,
+  params: Params | undefined,
   ranges: readonly EntityRange[],
   items: readonly SelectItemNode[],
-  res: ArrayResult,
 ): Promise<Result<Record<string, unknown>, unknown>> {
   const spans = spansOf(ranges);
-  const { rows, keys } = loadRowObjects(host, spans, items, res.rows);
+  const collector = rowObjectCollector(host, spans, items);
+  const res = await conn._executeArrays(stmt, params, collector.onRow);
+  const rows = collector.rows;
   for (const span of spans)
     await host.completeSubclasses(
       span.mapper,
       rows.map((r) => r[span.key] as object | null),
     );
   host.fireLoad();
-  return new Result(rows, keys, res.rowCount, res.lastInsertId, res.sql);
+  return new Result(rows, collector.keys, res.rowCount, res.lastInsertId, res.sql);
 }
 
 /** `session.execute(insert(User) | update(User), rows)`: bulk statements on a mapped class. */
@@ -117,7 +121,7 @@ export async function runBulk(
       throw new ArgumentError(`bulk insert of ${mapper.name}: give the rows either to values() or as the list, not both`);
     const full = (stmt as Insert<never>).values(rows as never);
     if (node.returningEntities.length === 0) return (await conn.execute(full)) as Result<Record<string, unknown>, unknown>;
-    const result = await entityResult(host, node.returningEntities, node.returning ?? [], await conn._executeArrays(full));
+    const result = await entityResult(host, conn, full, undefined, node.returningEntities, node.returning ?? []);
     // Rows this transaction created: a rollback makes their objects transient again.
     for (const range of node.returningEntities)
       for (const row of result.rows) {
@@ -132,11 +136,12 @@ export async function runBulk(
     );
   const { rowCount, updated } = await bulkUpdateByKey(conn, mapper, rows);
   for (const u of updated) {
-    const s = host.identity.get(mapper, u.key);
-    if (!s) continue;
+    const obj = host.identity.get(mapper, u.key);
+    if (!obj) continue;
+    const s = stateOf(obj)!;
     host.frame().touched.add(s);
     for (const [i, v] of u.values) {
-      s.values[i] = v;
+      s.set(i, v);
       s.committed?.delete(i);
     }
     if (s.committed?.size === 0) s.committed = undefined;
@@ -163,15 +168,16 @@ export async function runSynchronized(
   const ranges = entityRanges(node);
   const res =
     ranges.length > 0
-      ? await entityResult(host, ranges, itemsOf(node), await conn._executeArrays(stmt, params))
+      ? await entityResult(host, conn, stmt, params, ranges, itemsOf(node))
       : ((await conn.execute(stmt, params)) as Result<Record<string, unknown>, unknown>);
-  const hit = keys.map((k) => map.get(k)).filter((s): s is InstanceState => s !== undefined && s.status === "persistent");
+  const hit = keys.map((k) => map.get(k)).filter((o): o is object => o !== undefined && statusOf(o) === "persistent");
   if (hit.length === 0) return res;
   const frame = host.frame();
   if (node.kind === "Delete") {
     const gone = new Set(hit);
-    if (joined || params) for (const [m, group] of groupByMapper(hit)) await fetchByKeys(conn, m, group, (s) => gone.delete(s));
-    for (const s of gone) {
+    if (joined || params) for (const [m, group] of groupByMapper(hit)) await fetchByKeys(conn, m, group, (o) => gone.delete(o));
+    for (const o of gone) {
+      const s = stateOf(o)!;
       host.identity.remove(s);
       host.clean(s);
       s.status = "deleted";
@@ -179,12 +185,12 @@ export async function runSynchronized(
     }
     return res;
   }
-  for (const s of hit) frame.touched.add(s);
+  for (const o of hit) frame.touched.add(stateOf(o)!);
   const assigned = new Set(node.set.map(([col]) => col));
   for (const [m, group] of groupByMapper(hit)) {
     const only = new Set(m.columns.filter((p) => assigned.has(p.column) || p.alsoColumns.some((c) => assigned.has(c))).map((p) => p.index));
     for (const e of m.expressions) only.add(e.index);
-    await fetchByKeys(conn, m, group, (s, values) => overwrite(s, values, only));
+    await fetchByKeys(conn, m, group, (o, values) => overwrite(o, values, only));
   }
   return res;
 }

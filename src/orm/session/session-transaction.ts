@@ -15,8 +15,6 @@ export class Frame {
   readonly deleted = new Set<InstanceState>();
   /** Objects updated by flushes in this frame. */
   readonly touched = new Set<InstanceState>();
-  /** Objects that became pending while this frame was the innermost. */
-  readonly added = new Set<InstanceState>();
   /** The flush failure that ended this frame's database work, if any. */
   failure: Error | undefined = undefined;
 
@@ -30,7 +28,6 @@ export class Frame {
     for (const s of this.inserted) parent.inserted.add(s);
     for (const s of this.deleted) parent.deleted.add(s);
     for (const s of this.touched) parent.touched.add(s);
-    for (const s of this.added) parent.added.add(s);
   }
 }
 

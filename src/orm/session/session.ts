@@ -21,13 +21,13 @@ import type { Mapper, MapperListener, RelationshipProperty } from "../mapping/ma
 import type { LoadTarget } from "../loading/instance-loader.js";
 import { overwrite, refreshExpired } from "../loading/instance-loader.js";
 import { identityOf, keysCondition, pkValues } from "../loading/by-key.js";
-import { loadFirstEntity, spansOf } from "../loading/rows.js";
+import { firstEntityCollector, spansOf } from "../loading/rows.js";
 import { fetchByKeys, groupByMapper } from "../loading/reload.js";
 import { runFlush, settleNewRelationships, type FlushOutcome } from "../persistence/unit-of-work.js";
 import { IdentityMap } from "./identity-map.js";
 import { dmlMapper, entityRanges, entityResult, itemsOf, runBulk, runSynchronized, type StatementHost } from "./orm-statements.js";
 import { mergeState, type MergeHost } from "./merge.js";
-import { InstanceState, NO_VALUE, STATE, stateOf } from "./instance-state.js";
+import { InstanceState, NO_VALUE, SESSION, STATE, mapperOfInstance, stateOf, statusOf, type Instance } from "./instance-state.js";
 import { Frame, SessionTransaction } from "./session-transaction.js";
 
 /** Options of a {@link Session}. */
@@ -74,8 +74,15 @@ export interface GetOptions {
 }
 
 function describeObject(s: InstanceState): string {
-  const key = s.mapper.pk.map((p) => s.values[p.index]).filter((v) => v !== undefined && v !== NO_VALUE);
+  const key = s.mapper.pk.map((p) => s.get(p.index)).filter((v) => v !== undefined && v !== NO_VALUE);
   return key.length ? `${s.mapper.name}(${key.map((v) => String(v)).join(", ")})` : `a new ${s.mapper.name}`;
+}
+
+/** Whether some attribute of an instance is unloaded. */
+function hasUnloaded(obj: object): boolean {
+  const o = obj as Instance;
+  for (const k of mapperOfInstance(obj).slots) if (o[k] === NO_VALUE) return true;
+  return false;
 }
 
 /** Empties the change record of collections after a flush. */
@@ -106,7 +113,10 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   #beginning: Promise<Connection> | undefined;
   #flushing: Promise<void> | undefined;
   #noAutoflush = 0;
-  #loadedQueue: InstanceState[] = [];
+  /** Objects loaded since the last `load` event dispatch, with their mapper (only when it has listeners). */
+  #loadedQueue: Array<[object, Mapper]> = [];
+  /** @internal LoadTarget: what loaded instances name as their session. */
+  readonly owner: object = this;
 
   constructor(
     readonly engine: Engine,
@@ -143,6 +153,10 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     return { new: this.new, dirty: this.dirty, deleted: this.deleted };
   }
 
+  #listens(event: SessionEvent): boolean {
+    return (this.#listeners.get(event)?.length ?? 0) > 0;
+  }
+
   // ---- object bookkeeping -------------------------------------------------------------------
 
   /** Objects added and not yet flushed. */
@@ -168,8 +182,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /** Whether `obj` belongs to this session (pending or persistent; not once its deletion was flushed). */
   contains(obj: object): boolean {
-    const s = stateOf(obj);
-    return s?.session === this && s.status !== "deleted";
+    return stateOf(obj) !== undefined && (obj as Instance)[SESSION] === this && statusOf(obj) !== "deleted";
   }
 
   #stateFor(obj: unknown, what: string): InstanceState {
@@ -206,11 +219,10 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
           s.status = "pending";
           s.session = this;
           this.#new.add(s);
-          this.#frame?.added.add(s);
         } else if (s.status === "detached" || s.status === "deleted") {
           if (s.status === "deleted") throw new ObjectStateError(`${describeObject(s)} was deleted; it cannot be added back`);
           const existing = this.#identity.get(s.mapper, s.key);
-          if (existing && existing !== s)
+          if (existing && existing !== s.obj)
             throw new ObjectStateError(
               `another object with the identity ${describeObject(s)} is already in this session; use session.merge(obj) to copy the detached one's values onto it`,
             );
@@ -249,23 +261,21 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
 
   /** @internal LoadTarget. */
-  identityMap(root: Mapper): Map<unknown, InstanceState> {
+  identityMap(root: Mapper): Map<unknown, object> {
     return this.#identity.of(root);
   }
 
   /** @internal LoadTarget: an object was created from a row. */
-  loaded(state: InstanceState): void {
-    state.session = this;
+  loaded(obj: object, mapper: Mapper): void {
     // `load` listeners run once the whole result is in (subclass columns included).
-    if (state.mapper.listenersFor("load").length > 0) this.#loadedQueue.push(state);
+    if (mapper.listenersFor("load").length > 0) this.#loadedQueue.push([obj, mapper]);
   }
 
   #fireLoad(): void {
     const queue = this.#loadedQueue;
     if (queue.length === 0) return;
     this.#loadedQueue = [];
-    for (const state of queue)
-      for (const l of state.mapper.listenersFor("load") as MapperListener[]) void l(state.obj, { mapper: state.mapper });
+    for (const [obj, mapper] of queue) for (const l of mapper.listenersFor("load") as MapperListener[]) void l(obj, { mapper });
   }
 
   /** Marks a persistent object for deletion at the next flush. */
@@ -303,8 +313,17 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /** Removes every object from the session (no SQL). */
   expungeAll(): void {
-    for (const s of [...this.#identity.states(), ...this.#new, ...this.#deleted]) this.#detach(s);
+    for (const obj of this.#identity.objects()) {
+      (obj as Instance)[SESSION] = undefined;
+      // Unchanged loaded objects have no state: dropping their session detaches them.
+      const s = (obj as Instance)[STATE];
+      if (s === undefined) continue;
+      s.inDirty = false;
+      s.status = s.status === "pending" ? "transient" : "detached";
+    }
+    for (const s of [...this.#new, ...this.#deleted]) this.#detach(s);
     this.#identity.clear();
+    this.#dirty.clear();
   }
 
   #detach(s: InstanceState): void {
@@ -330,7 +349,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     if (s.status === "pending") return true;
     if (s.relationsChanged) return true;
     if (!s.committed) return false;
-    for (const [i, old] of s.committed) if (old !== s.values[i]) return true;
+    for (const [i, old] of s.committed) if (old !== s.get(i)) return true;
     return false;
   }
 
@@ -361,7 +380,6 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
         const tx = await conn.begin();
         this.#conn = conn;
         this.#frame = new Frame(tx, undefined);
-        for (const s of this.#new) this.#frame.added.add(s);
       } catch (err) {
         await conn.close();
         throw err;
@@ -418,11 +436,11 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
 
   async #flush(): Promise<void> {
-    await this.#emit("beforeFlush", this.#flushInfo());
+    if (this.#listens("beforeFlush")) await this.#emit("beforeFlush", this.#flushInfo());
     if (!this.#hasChanges()) return;
     const conn = await this.connection();
     const frame = this.#frame!;
-    const info = this.#flushInfo();
+    const info = this.#listens("afterFlush") ? this.#flushInfo() : undefined;
     const work = {
       pending: [...this.#new],
       dirty: [...this.#dirty].filter((s) => s.status === "persistent"),
@@ -444,15 +462,17 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       throw err;
     }
     this.#finalize(outcome, frame);
-    await this.#emit("afterFlush", info);
+    if (info) await this.#emit("afterFlush", info);
   }
 
   #finalize(outcome: FlushOutcome, frame: Frame): void {
     settleNewRelationships(outcome.inserted);
+    // Usually every pending object was inserted (listeners may have added more during the flush).
+    if (outcome.inserted.length === this.#new.size) this.#new.clear();
     for (const s of outcome.inserted) {
       this.#new.delete(s);
       s.status = "persistent";
-      s.key = s.mapper.identityKey(s.values);
+      s.key = s.mapper.identityKeyOf(s.obj);
       this.#identity.set(s);
       s.committed = undefined;
       s.relationsChanged = false;
@@ -505,7 +525,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
         }
       this.#frame = undefined;
     }
-    if (this.expireOnCommit) for (const s of this.#identity.states()) this.#expireState(s, undefined);
+    if (this.expireOnCommit) this.expireAll();
     await this.#emit("afterCommit");
   }
 
@@ -527,16 +547,19 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     }
     await this.#release().catch(() => undefined);
     this.#frame = undefined;
-    this.#restore(frames, true);
+    this.#restore(frames);
     // The rest reload now, outside any transaction (attribute reads cannot load lazily).
-    await this.#reload([...this.#identity.states()], undefined);
+    await this.#reload([...this.#identity.objects()], undefined);
     await this.#emit("afterRollback");
   }
 
-  /** Undoes the object side of rolled-back frames (innermost first). */
-  #restore(frames: readonly Frame[], all: boolean): void {
+  /**
+   * Undoes the object side of rolled-back frames (innermost first). Pending objects were all added
+   * inside them (a savepoint flushes when it opens), so they become transient too.
+   */
+  #restore(frames: readonly Frame[]): void {
     for (const f of frames) for (const s of f.inserted) if (s.session === this) this.#toTransient(s);
-    for (const s of [...this.#new]) if (all || frames.some((f) => f.added.has(s))) this.#toTransient(s);
+    for (const s of [...this.#new]) this.#toTransient(s);
     for (const f of frames)
       for (const s of f.deleted)
         if (s.status === "deleted" && s.session === this) {
@@ -546,20 +569,16 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     this.#deleted.clear();
   }
 
-  /** Expires `states` and loads them again on `conn` (or a short-lived connection); rows gone are detached. */
-  async #reload(states: InstanceState[], conn: Connection | undefined): Promise<void> {
-    for (const s of states) this.#expireState(s, undefined);
-    for (const s of states) {
-      this.#dirty.delete(s);
-      s.inDirty = false;
-    }
-    if (states.length === 0) return;
+  /** Expires `objs` and loads them again on `conn` (or a short-lived connection); rows gone are detached. */
+  async #reload(objs: object[], conn: Connection | undefined): Promise<void> {
+    for (const o of objs) this.#expireObject(o, undefined);
+    if (objs.length === 0) return;
     const own = conn ?? (await this.engine.connect().catch(() => undefined));
     if (!own) return; // The database is unreachable: the objects stay expired; refresh() reloads them later.
     try {
-      for (const [mapper, group] of groupByMapper(states)) {
-        const missing = await fetchByKeys(own, mapper, group, (s, values) => overwrite(s, values));
-        for (const s of missing) this.#detach(s);
+      for (const [mapper, group] of groupByMapper(objs)) {
+        const missing = await fetchByKeys(own, mapper, group, (o, values) => overwrite(o, values));
+        for (const o of missing) this.#detach(stateOf(o)!);
       }
     } catch (err) {
       if (conn) throw err;
@@ -618,8 +637,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     const touched = new Set<InstanceState>();
     for (const x of chain) for (const s of x.touched) touched.add(s);
     for (const s of this.#dirty) touched.add(s);
-    this.#restore(chain, true);
-    const reload = [...touched].filter((s) => s.session === this && s.status === "persistent");
+    this.#restore(chain);
+    const reload = [...touched].filter((s) => s.session === this && s.status === "persistent").map((s) => s.obj);
     await this.#reload(reload, this.#conn);
   }
 
@@ -655,8 +674,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     this.#usable();
     const values = pkValues(mapper, pk);
     const existing = this.#identity.get(mapper, identityOf(mapper, values));
-    if (existing && !existing.mapper.isA(mapper)) return undefined;
-    if (existing && !options.populateExisting && !options.forUpdate && !existing.values.includes(NO_VALUE)) return existing.obj as I;
+    if (existing && !mapperOfInstance(existing).isA(mapper)) return undefined;
+    if (existing && !options.populateExisting && !options.forUpdate && !hasUnloaded(existing)) return existing as I;
     await this.#autoflush();
     const conn = await this.connection();
     let stmt: Select<unknown, unknown> = select(mapper.mappedClass as never).where(keysCondition(mapper, [values]));
@@ -666,10 +685,16 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     if (!row) return undefined;
     if (existing && (options.populateExisting || options.forUpdate)) {
       overwrite(existing, row);
-      if (!existing.committed) this.#dirty.delete(existing);
-      return existing.obj as I;
+      const s = (existing as Instance)[STATE];
+      if (s && !s.committed && !s.relationsChanged) {
+        this.#dirty.delete(s);
+        s.inDirty = false;
+      }
+      return existing as I;
     }
-    const [obj] = loadFirstEntity(this, spansOf(stmt.node.entities)[0]!, [row]);
+    const collect = firstEntityCollector(this, spansOf(stmt.node.entities)[0]!);
+    collect.onRow(row);
+    const obj = collect.objs[0];
     await this.#completeSubclasses(mapper, [obj ?? null]);
     this.#fireLoad();
     return (obj ?? undefined) as I | undefined;
@@ -698,14 +723,12 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   /** Objects a base-class query returned as subclass instances get their subclass columns (one query per subclass). */
   async #completeSubclasses(mapper: Mapper, objs: Iterable<object | null>): Promise<void> {
     if (mapper.subMappers.length === 0) return;
-    const incomplete: InstanceState[] = [];
-    for (const o of objs) {
-      const s = o ? (o as { [STATE]: InstanceState })[STATE] : undefined;
-      if (s && s.mapper !== mapper && s.values.includes(NO_VALUE)) incomplete.push(s);
-    }
+    const incomplete: object[] = [];
+    for (const o of objs) if (o && mapperOfInstance(o) !== mapper && hasUnloaded(o)) incomplete.push(o);
     if (incomplete.length === 0) return;
     const conn = await this.connection();
-    for (const [sub, group] of groupByMapper(incomplete)) await fetchByKeys(conn, sub, group, (s, values) => refreshExpired(s, values));
+    for (const [sub, group] of groupByMapper(incomplete))
+      await fetchByKeys(conn, sub, group, (o, values) => refreshExpired(o, (o as Instance)[STATE], values, 0, values.length));
   }
 
   /**
@@ -722,7 +745,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     this.#usable();
     await this.#autoflush();
     const conn = await this.connection();
-    const missing = await fetchByKeys(conn, s.mapper, [s], (st, values) => overwrite(st, values, only));
+    const missing = await fetchByKeys(conn, s.mapper, [s.obj], (o, values) => overwrite(o, values, only));
     if (missing.length > 0) {
       this.#detach(s);
       throw new ObjectStateError(
@@ -753,22 +776,31 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     const s = this.#stateFor(obj, "expire");
     if (s.session !== this || s.status !== "persistent")
       throw new ObjectStateError(`${describeObject(s)} is not a persistent object of this session`);
-    this.#expireState(s, attributes ? this.#attributeIndexes(s, attributes, "expire") : undefined);
+    this.#expireObject(obj, attributes ? this.#attributeIndexes(s, attributes, "expire") : undefined);
   }
 
   /** Expires every object in the identity map. */
   expireAll(): void {
-    for (const s of this.#identity.states()) this.#expireState(s, undefined);
+    for (const o of this.#identity.objects()) this.#expireObject(o, undefined);
   }
 
-  #expireState(s: InstanceState, only: readonly number[] | undefined): void {
-    const pk = new Set(s.mapper.pk.map((p) => p.index));
-    const idx = only ?? s.values.map((_, i) => i).filter((i) => !pk.has(i));
-    for (const i of idx) {
-      s.values[i] = NO_VALUE;
-      s.committed?.delete(i);
+  /** Marks attributes unloaded (all but the primary key by default) and forgets changes to them. */
+  #expireObject(obj: object, only: readonly number[] | undefined): void {
+    const o = obj as Instance;
+    const s = o[STATE];
+    const mapper = s?.mapper ?? mapperOfInstance(obj);
+    const slots = mapper.slots;
+    if (only) for (const i of only) o[slots[i]!] = NO_VALUE;
+    else {
+      const pk = mapper.pk;
+      for (let i = 0; i < slots.length; i++) if (!pk.some((p) => p.index === i)) o[slots[i]!] = NO_VALUE;
     }
-    if (s.committed?.size === 0) s.committed = undefined;
+    if (!s) return;
+    if (s.committed) {
+      if (only) for (const i of only) s.committed.delete(i);
+      else s.committed.clear();
+      if (s.committed.size === 0) s.committed = undefined;
+    }
     if (!only) {
       s.related = undefined;
       s.relationsChanged = false;
@@ -820,7 +852,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     }
     const ranges = entityRanges(node);
     if (ranges.length === 0) return conn.execute(stmt, named);
-    return (await entityResult(this.#statementHost, ranges, itemsOf(node), await conn._executeArrays(stmt, named))) as never;
+    return (await entityResult(this.#statementHost, conn, stmt, named, ranges, itemsOf(node))) as never;
   }
 
   /** The first column of every row; for `select(User)`, the User instances. */
@@ -833,9 +865,9 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     this.#usable();
     await this.#autoflush();
     const conn = await this.connection();
-    const res = await conn._executeArrays(stmt, params as Params | undefined);
     const span = spansOf([first])[0]!;
-    const objs = loadFirstEntity(this, span, res.rows);
+    const { objs, onRow } = firstEntityCollector(this, span);
+    await conn._executeArrays(stmt, params as Params | undefined, onRow);
     await this.#completeSubclasses(span.mapper, objs);
     this.#fireLoad();
     return objs as ScalarOfStatement<T>[];
@@ -848,8 +880,9 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   readonly #statementHost: StatementHost = {
     identity: this.#identity,
+    owner: this,
     identityMap: (root) => this.identityMap(root),
-    loaded: (state) => this.loaded(state),
+    loaded: (obj, mapper) => this.loaded(obj, mapper),
     frame: () => this.#frame!,
     completeSubclasses: (mapper, objs) => this.#completeSubclasses(mapper, objs),
     fireLoad: () => this.#fireLoad(),

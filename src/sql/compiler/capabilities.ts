@@ -41,6 +41,11 @@ export interface Capabilities {
   readonly alterAddConstraint: boolean;
   readonly comments: boolean;
   readonly savepoints: boolean;
+  /**
+   * The database runs inside this process (SQLite): a statement costs no round trip, so many small
+   * prepared statements beat one large one.
+   */
+  readonly embedded: boolean;
   /** UPDATE … FROM / multi-table UPDATE. */
   readonly updateFrom: boolean;
   /** DELETE … USING / multi-table DELETE. */

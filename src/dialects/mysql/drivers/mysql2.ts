@@ -233,8 +233,9 @@ class Mysql2Connection implements DriverConnection {
     return { rows, columns: toColumns((i >= 0 ? fieldList[i] : []) as RawField[]), rowCount: rows.length };
   }
 
-  execute(sql: string, params: readonly unknown[], _hints: ExecuteHints): Promise<DriverResult> {
+  execute(sql: string, params: readonly unknown[], hints: ExecuteHints): Promise<DriverResult> {
     if (this.#dead) return Promise.reject(this.#deadError());
+    if (hints.onRow) return this.#executeRows(sql, params, hints.onRow);
     return new Promise<DriverResult>((resolve, reject) => {
       const done: Callback = (err, result, fields) => {
         if (err) {
@@ -255,6 +256,56 @@ class Mysql2Connection implements DriverConnection {
       } catch (err) {
         reject(this.#mark(err));
       }
+    });
+  }
+
+  /** Runs a statement handing each row to `onRow` as mysql2 parses it (without a callback, it keeps none). */
+  #executeRows(sql: string, params: readonly unknown[], onRow: (row: unknown[]) => void): Promise<DriverResult> {
+    return new Promise<DriverResult>((resolve, reject) => {
+      let cmd: RawCommand;
+      try {
+        cmd = params.length === 0 ? this.#raw.query(sql) : this.#raw.execute(sql, this.#params(params));
+      } catch (err) {
+        reject(this.#mark(err));
+        return;
+      }
+      let columns: DriverColumn[] = [];
+      let header: RawHeader | undefined;
+      let count = 0;
+      let failure: unknown;
+      let failed = false;
+      cmd.on("fields", (fields: RawField[] | undefined) => {
+        if (fields) columns = toColumns(fields);
+      });
+      cmd.on("result", (row: unknown) => {
+        if (!Array.isArray(row)) {
+          header = row as RawHeader; // a statement without rows: its OK packet
+          return;
+        }
+        if (failure !== undefined) return;
+        try {
+          onRow(row);
+          count++;
+        } catch (err) {
+          failure = err;
+        }
+      });
+      cmd.on("error", (err: RawError) => {
+        failed = true;
+        this.#inTx = undefined;
+        reject(this.#mark(err));
+      });
+      cmd.on("end", () => {
+        if (failed) return;
+        if (header) {
+          this.#status(header);
+          resolve({ rows: undefined, columns: undefined, rowCount: header.affectedRows ?? 0 });
+          return;
+        }
+        this.#afterRows();
+        if (failure !== undefined) reject(failure);
+        else resolve({ rows: undefined, columns, rowCount: count });
+      });
     });
   }
 

@@ -137,8 +137,9 @@ class PgConnection implements DriverConnection {
     return err;
   }
 
-  async execute(sql: string, params: readonly unknown[], _hints: ExecuteHints): Promise<DriverResult> {
+  async execute(sql: string, params: readonly unknown[], hints: ExecuteHints): Promise<DriverResult> {
     this.#checkAlive();
+    if (hints.onRow) return this.#executeRows(sql, params, hints.onRow);
     let res: ArrayResult | ArrayResult[];
     try {
       res = (await this.#client.query({ text: sql, values: params as unknown[], rowMode: "array", types: this.#types })) as unknown as
@@ -154,6 +155,33 @@ class PgConnection implements DriverConnection {
       columns: hasRows ? columnsOf(r.fields) : undefined,
       rowCount: r.rowCount ?? r.rows.length,
     };
+  }
+
+  /** Runs a statement handing each row to `onRow` as pg parses it (pg then keeps no rows). */
+  #executeRows(sql: string, params: readonly unknown[], onRow: (row: unknown[]) => void): Promise<DriverResult> {
+    const pg = loadPg();
+    return new Promise<DriverResult>((resolve, reject) => {
+      // @types/pg leaves rowMode out of Query's config; pg reads it there as in client.query().
+      const config = { text: sql, values: params as unknown[], rowMode: "array", types: this.#types };
+      const query = new pg.Query(config as ConstructorParameters<PgModule["Query"]>[0]);
+      let count = 0;
+      let failure: unknown;
+      query.on("row", (row: unknown[]) => {
+        if (failure !== undefined) return;
+        try {
+          onRow(row);
+          count++;
+        } catch (err) {
+          failure = err;
+        }
+      });
+      query.on("error", (err: unknown) => reject(this.#failed(err)));
+      query.on("end", (res: ArrayResult) => {
+        if (failure !== undefined) reject(failure);
+        else resolve({ rows: undefined, columns: columnsOf(res.fields), rowCount: count });
+      });
+      this.#client.query(query);
+    });
   }
 
   async *stream(

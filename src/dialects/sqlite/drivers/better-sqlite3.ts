@@ -76,6 +76,15 @@ class BetterSqliteConnection implements DriverConnection {
         stmt.safeIntegers(exact);
         c.exact = exact;
       }
+      const onRow = hints.onRow;
+      if (onRow) {
+        let n = 0;
+        for (const row of stmt.iterate(...(params as unknown[])) as IterableIterator<unknown[]>) {
+          onRow(row);
+          n++;
+        }
+        return { rows: undefined, columns: this.#columns(c), rowCount: n };
+      }
       const rows = stmt.all(...(params as unknown[])) as unknown[][];
       return { rows, columns: this.#columns(c), rowCount: rows.length };
     }
