@@ -68,9 +68,8 @@ function rowDeps(
 export function rowLevels(states: readonly InstanceState[]): InstanceState[][] {
   if (states.length === 0) return [];
   const mapper = states[0]!.mapper;
-  const selfRef =
-    mapper.root.relationships.some((r) => !r.viewonly && r.target?.root === mapper.root) ||
-    states.some((s) => s.mapper.relationships.some((r) => !r.viewonly && r.target?.root === mapper.root));
+  // The states of one call share their mapper (the unit of work groups them so).
+  const selfRef = mapper.relationships.some((r) => !r.viewonly && r.target?.root === mapper.root);
   if (!selfRef) return [states as InstanceState[]];
   const pending = new Set(states);
   // One-to-many collections: a member depends on its owner.

@@ -148,9 +148,11 @@ function runSyncs(states: readonly InstanceState[], syncs: Map<InstanceState, Sy
  * After an INSERT: columns left out without a default hold NULL; SQL expressions are unloaded to be
  * read back, and so are column properties (computed by the database from the new row).
  */
-function settleInsertedValues(states: readonly InstanceState[]): void {
+function settleInsertedValues(states: readonly InstanceState[], expressions: boolean): void {
   if (states.length === 0) return;
   const mapper = states[0]!.mapper;
+  // NULLs for left-out columns were set while building the rows; only SQL values remain to unload.
+  if (!expressions && mapper.expressions.length === 0) return;
   const read = mapper.readValues;
   const columns = mapper.columns.length;
   const width = mapper.slots.length;
@@ -174,7 +176,9 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
   const parents = new Map<RelationshipProperty, Map<string, InstanceState[]>>();
   const keyOf = valuesKey;
   for (const s of inserted) {
-    for (const rel of s.mapper.relationships) {
+    const rels = s.mapper.relationships;
+    if (rels.length === 0) continue;
+    for (const rel of rels) {
       if (s.related?.has(rel.key)) continue;
       const cols = columnsOf(rel);
       if (rel.direction === "manyToOne") {
@@ -189,6 +193,7 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
       else byKey.set(k, [s]);
     }
   }
+  if (parents.size === 0) return;
   for (const [rel, byKey] of parents) {
     const cols = columnsOf(rel);
     const members = new Map<InstanceState, object[]>();
@@ -241,8 +246,8 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
         runSyncs(level, syncs);
         if (mapper.version) for (const s of level) if (s.get(mapper.version.index) === undefined) s.set(mapper.version.index, 1);
         await fire("beforeInsert", level, conn);
-        await insertRows(conn, mapper, level);
-        settleInsertedValues(level);
+        const expressions = await insertRows(conn, mapper, level);
+        settleInsertedValues(level, expressions);
         await fire("afterInsert", level, conn);
       }
     }

@@ -46,8 +46,12 @@ export function pkColumns(mapper: Mapper, table: Table): Array<[ColumnProperty, 
   return table.primaryKey.columns.map((pc) => cols.find(([, c]) => c === pc)!);
 }
 
-/** Inserts rows of one mapper (one dependency level) into each of its tables, base table first. */
-export async function insertRows(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+/**
+ * Inserts rows of one mapper (one dependency level) into each of its tables, base table first.
+ * Returns whether some value was a SQL expression (evaluated by the database, so unknown here).
+ */
+export async function insertRows(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<boolean> {
+  let expressions = false;
   for (const table of mapper.tables) {
     // The base table's generated key flows into the subclass tables through the shared attribute.
     const cols = tableColumns(mapper, table);
@@ -71,6 +75,7 @@ export async function insertRows(conn: Connection, mapper: Mapper, states: reado
           sig += "0";
         } else {
           row[keys[i]!] = v;
+          if (typeof v === "object" && v instanceof Expression) expressions = true;
           sig += "1";
         }
       }
@@ -82,6 +87,7 @@ export async function insertRows(conn: Connection, mapper: Mapper, states: reado
     }
     for (const [sig, g] of groups) await insertGroup(conn, mapper, table, cols, sig, g.states, g.rows);
   }
+  return expressions;
 }
 
 function missingValue(s: InstanceState, [p, c]: [ColumnProperty, Col]): never {

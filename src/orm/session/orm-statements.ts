@@ -126,7 +126,7 @@ export async function runBulk(
     for (const range of node.returningEntities)
       for (const row of result.rows) {
         const s = stateOf(row[range.key]);
-        if (s) host.frame().inserted.add(s);
+        if (s) host.frame().inserted.push(s);
       }
     return result;
   }

@@ -10,7 +10,7 @@ import type { InstanceState } from "./instance-state.js";
 /** @internal One transaction or savepoint of a session. */
 export class Frame {
   /** Objects inserted by flushes in this frame (they did not exist before it). */
-  readonly inserted = new Set<InstanceState>();
+  readonly inserted: InstanceState[] = [];
   /** Objects deleted by flushes in this frame. */
   readonly deleted = new Set<InstanceState>();
   /** Objects updated by flushes in this frame. */
@@ -25,7 +25,7 @@ export class Frame {
 
   /** On release of a savepoint, its record joins the enclosing frame's. */
   mergeInto(parent: Frame): void {
-    for (const s of this.inserted) parent.inserted.add(s);
+    for (const s of this.inserted) parent.inserted.push(s);
     for (const s of this.deleted) parent.deleted.add(s);
     for (const s of this.touched) parent.touched.add(s);
   }

@@ -199,7 +199,15 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /** Adds objects to the session: new ones become pending (inserted at the next flush), detached ones persistent again. */
   add(obj: object): void {
-    this.#attach(this.#stateFor(obj, "add"));
+    const s = this.#stateFor(obj, "add");
+    // The common case: a new object holding no other objects.
+    if (s.status === "transient" && s.related === undefined && s.session === undefined) {
+      s.status = "pending";
+      s.session = this;
+      this.#new.add(s);
+      return;
+    }
+    this.#attach(s);
   }
 
   addAll(objs: Iterable<object>): void {
@@ -466,18 +474,32 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
 
   #finalize(outcome: FlushOutcome, frame: Frame): void {
-    settleNewRelationships(outcome.inserted);
+    const inserted = outcome.inserted;
+    settleNewRelationships(inserted);
     // Usually every pending object was inserted (listeners may have added more during the flush).
-    if (outcome.inserted.length === this.#new.size) this.#new.clear();
-    for (const s of outcome.inserted) {
-      this.#new.delete(s);
-      s.status = "persistent";
-      s.key = s.mapper.identityKeyOf(s.obj);
-      this.#identity.set(s);
-      s.committed = undefined;
-      s.relationsChanged = false;
-      resetSnapshots(s);
-      frame.inserted.add(s);
+    const all = inserted.length === this.#new.size;
+    if (all) this.#new.clear();
+    if (inserted.length > 0) {
+      // Objects of one model share one identity map; look it up once per run of them.
+      let mapper = inserted[0]!.mapper;
+      let map = this.#identity.of(mapper.root);
+      for (const s of inserted) {
+        if (s.mapper !== mapper) {
+          mapper = s.mapper;
+          map = this.#identity.of(mapper.root);
+        }
+        if (!all) this.#new.delete(s);
+        s.status = "persistent";
+        const key = mapper.identityKeyOf(s.obj);
+        s.key = key;
+        map.set(key, s.obj);
+        // New objects record no changes (pending attribute writes are not tracked); only relationships.
+        if (s.relationsChanged) {
+          s.relationsChanged = false;
+          resetSnapshots(s);
+        }
+        frame.inserted.push(s);
+      }
     }
     for (const s of outcome.updated) {
       this.#dirty.delete(s);
