@@ -13,7 +13,16 @@ import type { Executable } from "../sql/statements/executable.js";
 import type { BoundedCache } from "../util/bounded-cache.js";
 import type { Dialect, DriverConnection, DriverResult, ExecuteHints } from "./dialect.js";
 import type { EngineEvents } from "./events.js";
-import { batchParams, batchSql, buildParams, driverKeys, makePlan, materialize, type ExecutionPlan } from "./execution.js";
+import {
+  batchParams,
+  batchSql,
+  buildParams,
+  driverKeys,
+  makePlan,
+  materialize,
+  positionalParams,
+  type ExecutionPlan,
+} from "./execution.js";
 import type { PoolEntry } from "./pool.js";
 import { Result } from "./result.js";
 import { runSchemaOperation } from "./schema-runner.js";
@@ -236,6 +245,17 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     const out = this.#arrays(plan, res, plan.compiled.sql);
     if (onRow && !procs) for (const row of out.rows) onRow(row);
     return out;
+  }
+
+  /**
+   * @internal For the ORM: runs a prepared statement whose parameters are all named, with their
+   * values given by position in `names` (an array the caller keeps and passes again each time).
+   */
+  async _executeArraysByPosition(stmt: Statement, names: readonly string[], values: readonly unknown[]): Promise<ArrayResult> {
+    const { plan } = this.#prepare(stmt);
+    let res = this.#run(plan.compiled.sql, positionalParams(plan, names, values), plan.hints);
+    if (res instanceof Promise) res = await res;
+    return this.#arrays(plan, res, plan.compiled.sql);
   }
 
   #arrays(plan: ExecutionPlan, res: DriverResult, sql: string): ArrayResult {

@@ -160,6 +160,33 @@ function rawSlotValue(slot: ParamSlot, binds: readonly BindNode[], named: Readon
   return v;
 }
 
+const positionsByPlan = new WeakMap<ExecutionPlan, WeakMap<readonly string[], Int32Array>>();
+
+/**
+ * Parameters for a statement whose placeholders are all named, from values given by position in
+ * `names` (the caller's order). The slot-to-position map is computed once per plan and names list,
+ * so a statement executed many times skips looking every parameter up by name.
+ */
+export function positionalParams(plan: ExecutionPlan, names: readonly string[], values: readonly unknown[]): unknown[] {
+  let byNames = positionsByPlan.get(plan);
+  if (!byNames) positionsByPlan.set(plan, (byNames = new WeakMap()));
+  let positions = byNames.get(names);
+  const slots = plan.compiled.slots;
+  if (!positions) {
+    const index = new Map(names.map((n, i) => [n, i] as const));
+    positions = new Int32Array(slots.length);
+    slots.forEach((slot, i) => {
+      const at = slot.name === undefined ? undefined : index.get(slot.name);
+      if (at === undefined) throw new ArgumentError(`internal: parameter ${slot.name ?? i + 1} is not among the names given`);
+      positions![i] = at;
+    });
+    byNames.set(names, positions);
+  }
+  const out = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) out[i] = plan.converters[i]!(values[positions[i]!]);
+  return out;
+}
+
 /** Parameters for a non-batched statement, in placeholder order. */
 export function buildParams(
   plan: ExecutionPlan,

@@ -45,6 +45,7 @@ const COMMON_CAPS: Capabilities = {
   alterAddConstraint: true,
   comments: true,
   savepoints: true,
+  batchUpdate: "join",
   embedded: false,
   updateFrom: true,
   deleteUsing: true,

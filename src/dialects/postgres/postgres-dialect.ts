@@ -53,6 +53,7 @@ const PG15_CAPS: Capabilities = {
   alterAddConstraint: true,
   comments: true,
   savepoints: true,
+  batchUpdate: "case",
   embedded: false,
   updateFrom: true,
   deleteUsing: true,

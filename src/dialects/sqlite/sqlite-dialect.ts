@@ -40,6 +40,7 @@ const BASE_CAPS: Capabilities = {
   alterAddConstraint: false,
   comments: false,
   savepoints: true,
+  batchUpdate: "join",
   embedded: true,
   updateFrom: true,
   deleteUsing: false,

@@ -7,7 +7,7 @@ import { ArgumentError, ObjectStateError, describeValue } from "../../util/error
 import { ValueTypeError, type SqlType } from "../../sql/types/sql-type.js";
 import { Expression } from "../../sql/elements/expression.js";
 import { InstanceState, NO_VALUE, PROTO_MAPPER, SESSION, STATE, stateOf, type Instance } from "../session/instance-state.js";
-import type { ColumnProperty, ExpressionProperty, Mapper, RelationshipProperty, SetListener } from "./mapper.js";
+import type { ColumnProperty, ExpressionProperty, Mapper, RelationshipProperty } from "./mapper.js";
 
 /** Symbol under which a generated class records its mapper. */
 export const MAPPER: unique symbol = Symbol("athanor.mapper");
@@ -62,13 +62,15 @@ function notLoaded(obj: object, key: string): never {
 export function setColumn(s: InstanceState, prop: ColumnProperty, value: unknown): void {
   const mapper = s.mapper;
   if (value === undefined) throw new ArgumentError(`${mapper.name}.${prop.key} cannot be set to undefined; use null for SQL NULL`);
-  const validator = mapper.validators.get(prop.key);
-  if (validator) value = validator(value, s.obj);
-  const listeners = mapper.listenersFor(`set:${prop.key}`) as SetListener[];
+  if (mapper.validators.size > 0) {
+    const validator = mapper.validators.get(prop.key);
+    if (validator) value = validator(value, s.obj);
+  }
   const obj = s.obj as Instance;
   const old = obj[prop.slot];
-  for (const l of listeners) {
-    const r = l(s.obj, value, old === NO_VALUE ? undefined : old);
+  const listeners = mapper.setListeners(prop);
+  for (let i = 0; i < listeners.length; i++) {
+    const r = listeners[i]!(s.obj, value, old === NO_VALUE ? undefined : old);
     if (r !== undefined) value = r;
   }
   if (value !== null && !(value instanceof Expression)) {

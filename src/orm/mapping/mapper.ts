@@ -150,6 +150,7 @@ export class Mapper {
   #readValues: ((obj: object) => unknown[]) | undefined;
   #listenerCache = new Map<string, Array<MapperListener | SetListener>>();
   #listenerEpoch = -1;
+  #setListenerCache: SetListener[][] = [];
   #items: SelectItemNode[] | undefined;
 
   constructor(
@@ -337,6 +338,7 @@ export class Mapper {
   listenersFor(event: string): ReadonlyArray<MapperListener | SetListener> {
     if (this.#listenerEpoch !== listenerEpoch) {
       this.#listenerCache.clear();
+      this.#setListenerCache = [];
       this.#listenerEpoch = listenerEpoch;
     }
     let out = this.#listenerCache.get(event);
@@ -349,6 +351,16 @@ export class Mapper {
       this.#listenerCache.set(event, out);
     }
     return out;
+  }
+
+  /** The `set:` listeners of a column attribute (cached per attribute like listenersFor). */
+  setListeners(prop: ColumnProperty): readonly SetListener[] {
+    if (this.#listenerEpoch !== listenerEpoch) {
+      this.#listenerCache.clear();
+      this.#setListenerCache = [];
+      this.#listenerEpoch = listenerEpoch;
+    }
+    return (this.#setListenerCache[prop.index] ??= this.listenersFor(`set:${prop.key}`) as SetListener[]);
   }
 
   /** Adds a listener; returns its remover. */

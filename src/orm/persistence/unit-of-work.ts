@@ -17,15 +17,15 @@ import { updateRows } from "./update-writer.js";
 
 /** What a flush must write, as the session recorded it. */
 export interface FlushWork {
-  /** New objects, in the order they were added. */
-  readonly pending: readonly InstanceState[];
+  /** New objects, in the order they were added (the outcome reports this same array as inserted). */
+  readonly pending: InstanceState[];
   readonly dirty: readonly InstanceState[];
   readonly deleted: readonly InstanceState[];
 }
 
 /** What a flush wrote; the session finalises these states. */
 export interface FlushOutcome {
-  readonly inserted: InstanceState[];
+  readonly inserted: readonly InstanceState[];
   /** Objects given as dirty, and those whose foreign keys the flush changed. */
   readonly updated: InstanceState[];
   /** Objects deleted, including those reached by delete cascades. */
@@ -79,8 +79,8 @@ function planRelationships(work: FlushWork, deleting: Set<InstanceState>, saving
   }
 
   const changed = (s: InstanceState): boolean => s.status === "pending" || s.relationsChanged;
-  for (const s of [...work.pending, ...work.dirty]) {
-    if (!changed(s) || !s.related || deleting.has(s)) continue;
+  const visit = (s: InstanceState): void => {
+    if (!changed(s) || !s.related || deleting.has(s)) return;
     for (const rel of s.mapper.relationships) {
       if (rel.viewonly || !s.related.has(rel.key)) continue;
       const value = s.related.get(rel.key);
@@ -100,7 +100,10 @@ function planRelationships(work: FlushWork, deleting: Set<InstanceState>, saving
         else clears.push({ child: ms, rel, parent: null });
       }
     }
-  }
+  };
+  for (const s of work.pending) visit(s);
+  for (const s of work.dirty) visit(s);
+
   for (const o of orphans) {
     const stillOwned = viaCollections.some((x) => x.child === o) || viaReferences.some((x) => x.child === o && x.parent);
     if (!stillOwned && o.status === "persistent") deleting.add(o);
@@ -260,10 +263,10 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
         const idx = netChanges(s);
         if (idx.length > 0) changes.set(s, idx);
       }
-      if (changes.size > 0) await updateRows(conn, mapper, changes);
+      const withExpressions = changes.size > 0 ? await updateRows(conn, mapper, changes) : [];
       // Column properties may depend on what changed: read them again.
       if (mapper.expressions.length > 0) for (const s of changes.keys()) for (const p of s.mapper.expressions) s.set(p.index, NO_VALUE);
-      unloadExpressions(changed);
+      unloadExpressions(withExpressions);
       await fire("afterUpdate", changed, conn);
     }
   }
@@ -274,5 +277,5 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     for (const level of deleteLevels(gone)) await deleteRows(conn, mapper, level);
     await fire("afterDelete", gone, conn);
   }
-  return { inserted: [...work.pending], updated: [...saving], deleted: [...deleting] };
+  return { inserted: work.pending, updated: [...saving], deleted: [...deleting] };
 }

@@ -10,6 +10,7 @@ import type { Table } from "../../sql/schema/table.js";
 import { Expression, bindParam } from "../../sql/elements/expression.js";
 import { CaseExpression } from "../../sql/elements/case-expression.js";
 import { update, type Update } from "../../sql/statements/dml.js";
+import { select } from "../../sql/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
 import type { ColumnProperty, Mapper } from "../mapping/mapper.js";
 import { NO_VALUE, type InstanceState } from "../session/instance-state.js";
@@ -60,6 +61,61 @@ function batchStatement(table: Table, pk: Col, set: readonly Col[], n: number): 
   });
 }
 
+/**
+ * `UPDATE t SET c = v.c0, … FROM (SELECT :k0_0 AS k0, :v0_0 AS c0 UNION ALL SELECT :k1_0, :v1_0 …) AS v
+ * WHERE t.pk = v.k0` for `n` rows (a multi-table UPDATE on MySQL).
+ */
+function joinStatement(table: Table, pk: readonly Col[], set: readonly Col[], n: number): Update<any> {
+  const key = `join|${set.map((c) => c.key).join(",")}|${n}`;
+  return cached(table, key, () => {
+    const row = (i: number, labelled: boolean) => {
+      const items = [
+        ...pk.map((c, x) => [`k${x}`, bindParam(`k${i}_${x}`, c.type)] as const),
+        ...set.map((c, j) => [`c${j}`, bindParam(`v${i}_${j}`, c.type)] as const),
+      ];
+      return labelled ? select(...items.map(([label, e]) => e.as(label))) : select(...items.map(([, e]) => e));
+    };
+    const rows = Array.from({ length: n - 1 }, (_, i) => row(i + 1, false));
+    const v = (rows.length ? row(0, true).unionAll(...(rows as never[])) : row(0, true)).subquery("athanor_rows");
+    const cols = v.c as Record<string, Expression<unknown, any>>;
+    const values: Record<string, unknown> = {};
+    set.forEach((c, j) => (values[c.key] = cols[`c${j}`]));
+    return update(table)
+      .set(values as never)
+      .from(v)
+      .where(...pk.map((c, x) => c.eq(cols[`k${x}`] as never)));
+  });
+}
+
+const nameCache = new Map<string, string[]>();
+
+/** Parameter names of a batch, in the order rows fill them: each row's keys, then its values. */
+function paramNames(rows: number, keys: number, values: number, join: boolean): string[] {
+  const cacheKey = `${rows}|${keys}|${values}|${join}`;
+  let names = nameCache.get(cacheKey);
+  if (!names) {
+    names = [];
+    for (let i = 0; i < rows; i++) {
+      for (let x = 0; x < keys; x++) names.push(join ? `k${i}_${x}` : `k${i}`);
+      for (let j = 0; j < values; j++) names.push(`v${i}_${j}`);
+    }
+    nameCache.set(cacheKey, names);
+  }
+  return names;
+}
+
+/** Parameter names of the one-row statement, in the order updateEach fills them. */
+function rowParamNames(values: number, keys: number, versioned: boolean): string[] {
+  const cacheKey = `row|${values}|${keys}|${versioned}`;
+  let names = nameCache.get(cacheKey);
+  if (!names) {
+    names = [...Array.from({ length: values }, (_, j) => `v${j}`), ...Array.from({ length: keys }, (_, i) => `k${i}`)];
+    if (versioned) names.push("ver", "nv");
+    nameCache.set(cacheKey, names);
+  }
+  return names;
+}
+
 /** The value a versioned row had when loaded (the WHERE of its UPDATE) and the one it gets. */
 function versionStep(s: InstanceState, version: ColumnProperty): [unknown, unknown] {
   const current = s.committed?.has(version.index) ? s.committed.get(version.index) : s.get(version.index);
@@ -74,50 +130,81 @@ function describeKey(pk: ReadonlyArray<[ColumnProperty, Col]>, s: InstanceState)
  * Updates rows of one mapper. `changes` holds each row's changed attribute indexes (onUpdate
  * defaults and the version bump are added here).
  */
-export async function updateRows(conn: Connection, mapper: Mapper, changes: ReadonlyMap<InstanceState, number[]>): Promise<void> {
+export async function updateRows(
+  conn: Connection,
+  mapper: Mapper,
+  changes: ReadonlyMap<InstanceState, number[]>,
+): Promise<InstanceState[]> {
   const version = mapper.version;
   const expired = new Map<InstanceState, number[]>();
+  const onUpdate = mapper.columns.filter((p) => p.column.spec.onUpdate !== undefined);
+  // Rows setting a SQL expression: their values are unknown after the UPDATE.
+  const withExpressions: InstanceState[] = [];
   for (const [s, changed] of changes) {
     // onUpdate defaults for columns the row does not change itself.
-    for (const p of s.mapper.columns) {
+    for (const p of onUpdate) {
+      if (changed.includes(p.index)) continue;
       const d = p.column.spec.onUpdate;
-      if (d === undefined || changed.includes(p.index)) continue;
       if (d instanceof Expression) {
         s.set(p.index, d);
         (expired.get(s) ?? expired.set(s, []).get(s)!).push(p.index);
       } else s.set(p.index, typeof d === "function" ? (d as () => unknown)() : d);
       changed.push(p.index);
     }
+    for (const i of changed) {
+      const v = s.get(i);
+      if (typeof v === "object" && v instanceof Expression) {
+        withExpressions.push(s);
+        break;
+      }
+    }
   }
+  const expressionRows = new Set(withExpressions);
   const embedded = conn.dialect.caps.embedded;
   for (const table of mapper.tables) {
     const cols = tableColumns(mapper, table);
     const pk = pkColumns(mapper, table);
     const versioned = version !== undefined && table === version.column.table ? version : undefined;
-    // Rows changing the same columns go together; rows setting a SQL expression each get their own statement.
+    const colOf = new Map(cols.map((x) => [x[0].index, x] as const));
+    // Rows changing the same columns go together (keyed by the sorted changed indexes); rows setting
+    // a SQL expression each get their own statement.
     const groups = new Map<string, Array<[InstanceState, Array<[ColumnProperty, Col]>]>>();
+    const sets = new Map<string, Array<[ColumnProperty, Col]>>();
     for (const [s, changed] of changes) {
-      const set = cols.filter(([p]) => changed.includes(p.index) && p !== version);
-      if (set.length === 0 && !versioned) continue;
-      const literal = set.some(([p]) => s.get(p.index) instanceof Expression);
-      const sig = `${literal ? "expr" : "plain"}|${set.map(([, c]) => c.key).join(",")}`;
-      (groups.get(sig) ?? groups.set(sig, []).get(sig)!).push([s, set]);
-    }
-    for (const [sig, entries] of groups) {
-      if (sig.startsWith("expr|")) {
-        for (const [s, set] of entries) await updateWithExpressions(conn, mapper, table, pk, s, set, versioned);
+      if (expressionRows.has(s)) {
+        const set = cols.filter(([p]) => changed.includes(p.index) && p !== version);
+        if (set.length > 0 || versioned) await updateWithExpressions(conn, mapper, table, pk, s, set, versioned);
         continue;
       }
+      const sig = changed.length === 1 ? String(changed[0]) : [...changed].sort((a, b) => a - b).join(",");
+      let set = sets.get(sig);
+      if (!set) {
+        set = [];
+        for (const i of sig.split(",")) {
+          const x = colOf.get(Number(i));
+          if (x && x[0] !== version) set.push(x);
+        }
+        sets.set(sig, set);
+      }
+      if (set.length === 0 && !versioned) continue;
+      const group = groups.get(sig);
+      if (group) group.push([s, set]);
+      else groups.set(sig, [[s, set]]);
+    }
+    for (const entries of groups.values()) {
       const set = entries[0]![1];
-      if (versioned || embedded || entries.length === 1 || pk.length > 1) {
+      const caps = conn.dialect.caps;
+      const join = caps.batchUpdate === "join" && caps.updateFrom;
+      if (versioned || entries.length === 1 || (!join && (embedded || pk.length > 1))) {
         await updateEach(conn, mapper, table, pk, set, entries, versioned);
         continue;
       }
-      for (let i = 0; i < entries.length; i += BATCH) await updateBatch(conn, table, pk[0]!, set, entries.slice(i, i + BATCH));
+      for (let i = 0; i < entries.length; i += BATCH) await updateBatch(conn, table, pk, set, entries.slice(i, i + BATCH));
     }
   }
   // Values set by SQL expressions are not known here: load them again when next read.
   for (const [s, idxs] of expired) for (const i of idxs) s.set(i, NO_VALUE);
+  return withExpressions;
 }
 
 /** One execution of a prepared statement per row; versioned rows check and bump their version. */
@@ -136,17 +223,19 @@ async function updateEach(
     set.map(([, c]) => c),
     version?.column,
   );
+  const names = rowParamNames(set.length, pk.length, version !== undefined);
+  const values = new Array<unknown>(names.length);
   for (const [s] of entries) {
-    const params: Record<string, unknown> = {};
-    for (let j = 0; j < set.length; j++) params[`v${j}`] = s.get(set[j]![0].index);
-    for (let i = 0; i < pk.length; i++) params[`k${i}`] = s.get(pk[i]![0].index);
+    let n = 0;
+    for (let j = 0; j < set.length; j++) values[n++] = s.get(set[j]![0].index);
+    for (let i = 0; i < pk.length; i++) values[n++] = s.get(pk[i]![0].index);
     let bumped: unknown;
     if (version) {
       const [current, next] = versionStep(s, version);
-      params.ver = current;
-      params.nv = bumped = next;
+      values[n++] = current;
+      values[n++] = bumped = next;
     }
-    const res = await conn._executeArrays(stmt, params);
+    const res = await conn._executeArraysByPosition(stmt, names, values);
     if (res.rowCount !== 1)
       throw new StaleDataError(
         `UPDATE of ${mapper.name} (${describeKey(pk, s)}) matched ${res.rowCount} rows, expected 1: ${
@@ -190,28 +279,34 @@ async function updateWithExpressions(
   if (version) s.set(version.index, bumped);
 }
 
-/** Up to BATCH rows with one primary key column, in one CASE statement. */
+/** Up to BATCH rows in one statement: joined to a derived table of their values, or with CASE. */
 async function updateBatch(
   conn: Connection,
   table: Table,
-  pk: [ColumnProperty, Col],
+  pk: ReadonlyArray<[ColumnProperty, Col]>,
   set: ReadonlyArray<[ColumnProperty, Col]>,
   entries: ReadonlyArray<[InstanceState, unknown]>,
 ): Promise<void> {
-  const stmt = batchStatement(
-    table,
-    pk[1],
-    set.map(([, c]) => c),
-    entries.length,
-  );
-  const params: Record<string, unknown> = {};
-  const pkIndex = pk[0].index;
+  const join = conn.dialect.caps.batchUpdate === "join";
+  const setCols = set.map(([, c]) => c);
+  const stmt = join
+    ? joinStatement(
+        table,
+        pk.map(([, c]) => c),
+        setCols,
+        entries.length,
+      )
+    : batchStatement(table, pk[0]![1], setCols, entries.length);
+  const keys = join ? pk.length : 1;
+  const names = paramNames(entries.length, keys, set.length, join);
+  const values = new Array<unknown>(names.length);
+  let n = 0;
   for (let i = 0; i < entries.length; i++) {
     const s = entries[i]![0];
-    params[`k${i}`] = s.get(pkIndex);
-    for (let j = 0; j < set.length; j++) params[`v${i}_${j}`] = s.get(set[j]![0].index);
+    for (let x = 0; x < keys; x++) values[n++] = s.get(pk[x]![0].index);
+    for (let j = 0; j < set.length; j++) values[n++] = s.get(set[j]![0].index);
   }
-  const res = await conn._executeArrays(stmt, params);
+  const res = await conn._executeArraysByPosition(stmt, names, values);
   if (res.rowCount !== entries.length)
     throw new StaleDataError(
       `a batched UPDATE of ${table.name} matched ${res.rowCount} of ${entries.length} rows: some no longer exist; roll back and load them again`,

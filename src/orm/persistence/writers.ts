@@ -46,8 +46,62 @@ export function pkColumns(mapper: Mapper, table: Table): Array<[ColumnProperty, 
   return table.primaryKey.columns.map((pc) => cols.find(([, c]) => c === pc)!);
 }
 
+/** What a row builder reports besides the row. */
+interface RowMeta {
+  /** Which columns the row has: bit i (as a sum of powers of two) for column i. */
+  sig: number;
+  /** Some value is a SQL expression. */
+  expr: boolean;
+}
+
+type RowBuilder = (obj: object, state: InstanceState, meta: RowMeta) => Record<string, unknown>;
+
+const builders = new WeakMap<Mapper, Map<Table, RowBuilder>>();
+
 /**
- * Inserts rows of one mapper (one dependency level) into each of its tables, base table first.
+ * The function building one object's INSERT row for `table`: its present values under the column
+ * keys, NULL written back for columns left out that get no default, an error for a missing required
+ * value. Generated per mapper and table, so each field is read and each row key written at a site of
+ * its own (rows then share hidden classes and nothing is looked up by a varying key).
+ */
+function rowBuilder(mapper: Mapper, table: Table, cols: ReadonlyArray<[ColumnProperty, Col]>): RowBuilder {
+  let byTable = builders.get(mapper);
+  if (!byTable) builders.set(mapper, (byTable = new Map()));
+  let build = byTable.get(table);
+  if (build) return build;
+  const lines = cols.map(([p, c], i) => {
+    const generated = serverGenerated(table, c) || c.spec.default !== undefined;
+    const required = !c.spec.nullable && !generated;
+    return `v = o[k${i}];
+      if (v === undefined || v === NV) { ${required ? `missing(s, ${i});` : ""} ${generated ? "" : `o[k${i}] = null;`} }
+      else { row[${JSON.stringify(c.key)}] = v; sig += ${2 ** i}; if (typeof v === "object" && v instanceof Expr) meta.expr = true; }`;
+    void p;
+  });
+  const body = `return function build(o, s, meta) { const row = {}; let sig = 0; let v;\n${lines.join("\n")}\nmeta.sig = sig; return row; };`;
+  const names = cols.map((_, i) => `k${i}`);
+  build = new Function("NV", "Expr", "missing", ...names, body)(
+    NO_VALUE,
+    Expression,
+    (state: InstanceState, i: number) => missingValue(state, cols[i]!),
+    ...cols.map(([p]) => p.slot),
+  ) as RowBuilder;
+  byTable.set(table, build);
+  return build;
+}
+
+/** Whether column `i` is present in a row signature. */
+function present(sig: number, i: number): boolean {
+  return Math.floor(sig / 2 ** i) % 2 === 1;
+}
+
+/** Rows per INSERT statement the engine will send (its batch size), so chunks match statements. */
+function rowsPerStatement(conn: Connection, width: number): number {
+  return Math.max(1, Math.min(1000, Math.floor(conn.dialect.caps.maxBindParams / Math.max(1, width))));
+}
+
+/**
+ * Inserts rows of one mapper (one dependency level) into each of its tables, base table first,
+ * a statement's worth of objects at a time (so the rows built for it are short-lived).
  * Returns whether some value was a SQL expression (evaluated by the database, so unknown here).
  */
 export async function insertRows(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<boolean> {
@@ -55,37 +109,27 @@ export async function insertRows(conn: Connection, mapper: Mapper, states: reado
   for (const table of mapper.tables) {
     // The base table's generated key flows into the subclass tables through the shared attribute.
     const cols = tableColumns(mapper, table);
-    const indexes = cols.map(([p]) => p.index);
-    const keys = cols.map(([, c]) => c.key);
-    const generated = cols.map(([, c]) => serverGenerated(table, c) || c.spec.default !== undefined);
-    const required = cols.map(([, c], i) => !c.spec.nullable && !generated[i]);
-    // One pass per object: check required values, build its row, and group rows with the same
-    // columns present (one statement each). A column left out without a default will be NULL.
-    const groups = new Map<string, { states: InstanceState[]; rows: Record<string, unknown>[] }>();
-    const read = mapper.readValues;
-    for (const s of states) {
-      const values = read(s.obj);
-      const row: Record<string, unknown> = {};
-      let sig = "";
-      for (let i = 0; i < indexes.length; i++) {
-        const v = values[indexes[i]!];
-        if (v === undefined || v === NO_VALUE) {
-          if (required[i]) missingValue(s, cols[i]!);
-          if (!generated[i]) s.set(indexes[i]!, null);
-          sig += "0";
-        } else {
-          row[keys[i]!] = v;
-          if (typeof v === "object" && v instanceof Expression) expressions = true;
-          sig += "1";
-        }
+    // Signatures are sums of powers of two: exact for up to 52 columns (wider tables are split by key).
+    if (cols.length > 52) throw new ArgumentError(`table ${table.name} has more than 52 mapped columns, which the ORM cannot insert`);
+    const build = rowBuilder(mapper, table, cols);
+    const meta: RowMeta = { sig: 0, expr: false };
+    const chunk = rowsPerStatement(conn, cols.length);
+    for (let start = 0; start < states.length; start += chunk) {
+      const end = Math.min(states.length, start + chunk);
+      // Rows with the same columns present go in one statement.
+      const groups = new Map<number, { states: InstanceState[]; rows: Record<string, unknown>[] }>();
+      for (let i = start; i < end; i++) {
+        const s = states[i]!;
+        const row = build(s.obj, s, meta);
+        const g = groups.get(meta.sig);
+        if (g) {
+          g.states.push(s);
+          g.rows.push(row);
+        } else groups.set(meta.sig, { states: [s], rows: [row] });
       }
-      const g = groups.get(sig);
-      if (g) {
-        g.states.push(s);
-        g.rows.push(row);
-      } else groups.set(sig, { states: [s], rows: [row] });
+      for (const [sig, g] of groups) await insertGroup(conn, mapper, table, cols, sig, g.states, g.rows);
     }
-    for (const [sig, g] of groups) await insertGroup(conn, mapper, table, cols, sig, g.states, g.rows);
+    if (meta.expr) expressions = true;
   }
   return expressions;
 }
@@ -105,11 +149,11 @@ async function insertGroup(
   mapper: Mapper,
   table: Table,
   cols: Array<[ColumnProperty, Col]>,
-  sig: string,
+  sig: number,
   group: InstanceState[],
   rows: Record<string, unknown>[],
 ): Promise<void> {
-  const fetch = cols.filter((x, i) => sig[i] === "0" && serverGenerated(table, x[1]));
+  const fetch = cols.filter((x, i) => !present(sig, i) && serverGenerated(table, x[1]));
   const pk = pkColumns(mapper, table);
   const generatedPk = pk.some(([p]) => group[0]!.get(p.index) === undefined);
   const stmt = insert(table).values(rows as never);

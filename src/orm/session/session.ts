@@ -501,13 +501,17 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
         frame.inserted.push(s);
       }
     }
+    // Only a savepoint needs to know what it updated (rolling back the whole transaction reloads everything).
+    const touched = frame.parent ? frame.touched : undefined;
     for (const s of outcome.updated) {
       this.#dirty.delete(s);
       s.inDirty = false;
       s.committed = undefined;
-      s.relationsChanged = false;
-      resetSnapshots(s);
-      frame.touched.add(s);
+      if (s.relationsChanged) {
+        s.relationsChanged = false;
+        resetSnapshots(s);
+      }
+      touched?.add(s);
     }
     for (const s of outcome.deleted) {
       this.#deleted.delete(s);

@@ -46,6 +46,12 @@ export interface Capabilities {
    * prepared statements beat one large one.
    */
   readonly embedded: boolean;
+  /**
+   * How many rows with different values are best updated in one statement: "join" (UPDATE … FROM a
+   * derived table of the rows, joined on the key), or "case" (SET col = CASE key WHEN … END: the
+   * planner of some databases, PostgreSQL's, spends long on a derived table of hundreds of rows).
+   */
+  readonly batchUpdate: "join" | "case";
   /** UPDATE … FROM / multi-table UPDATE. */
   readonly updateFrom: boolean;
   /** DELETE … USING / multi-table DELETE. */
