@@ -305,6 +305,24 @@ forEachDialect((db) => {
     expect(rows.rows).toEqual([{ groupCode: "admins", role: "admin" }]);
   });
 
+  it("updates many rows with composite primary keys in one flush", async () => {
+    await using s = new Session(db.engine);
+    const owner = new Account({ email: "cpk-many@example.com", firstName: "M" });
+    s.add(owner);
+    await s.flush();
+    const groups = ["g1", "g2", "g3", "g4"];
+    const members = groups.map((g) => new Membership({ accountId: owner.id, groupCode: g, role: `start-${g}` }));
+    s.addAll(members);
+    await s.commit();
+    members.forEach((m, i) => (m.role = `role-${i}`));
+    await s.commit();
+    await using conn = await db.engine.connect();
+    const rows = await conn.execute(
+      select(Membership.groupCode, Membership.role).where(Membership.accountId.eq(owner.id)).orderBy(Membership.groupCode),
+    );
+    expect(rows.rows).toEqual(groups.map((g, i) => ({ groupCode: g, role: `role-${i}` })));
+  });
+
   it("reports an unloaded attribute with the way to load it", async () => {
     await using s = new Session(db.engine);
     const a = new Account({ email: "exp@example.com", firstName: "E" });
