@@ -170,6 +170,15 @@ describe("model types", () => {
       expectTypeOf(await s.merge(new User({ email: "x" }))).toEqualTypeOf<User>();
       expectTypeOf(await new PostQuery(Post).titled("x").all(s)).toEqualTypeOf<Post[]>();
       expectTypeOf(new PostQuery(Post).titled("x").limit(1)).toEqualTypeOf<PostQuery>();
+      expectTypeOf(await s.scalars(insert(User).returning(User), [{ email: "a" }])).toEqualTypeOf<User[]>();
+      await s.execute(insert(User), [{ email: "a" }, { email: "b", name: null }]);
+      await s.execute(update(User), [{ id: 1, name: "x" }]);
+      // @ts-expect-error bulk insert rows are checked: email is required
+      await s.execute(insert(User), [{ name: "x" }]);
+      // @ts-expect-error bulk insert rows are checked: unknown column
+      await s.execute(insert(User), [{ email: "a", emial: "typo" }]);
+      // @ts-expect-error bulk update rows are checked: wrong value type
+      await s.execute(update(User), [{ id: 1, name: 5 }]);
     };
     expect(typeof run).toBe("function");
     await engine.dispose();

@@ -16,6 +16,7 @@ import {
 } from "../../engine/connection.js";
 import type { Engine } from "../../engine/engine.js";
 import { select, type Select } from "../../sql/statements/select.js";
+import type { ColumnsOf, DmlTarget, Insert, InsertRow, Update, UpdateValues } from "../../sql/statements/dml.js";
 import { mapperOf, type ChangeSink, type InstrumentedList } from "../mapping/instrumentation.js";
 import type { Mapper, MapperListener, RelationshipProperty } from "../mapping/mapper.js";
 import type { LoadTarget } from "../loading/instance-loader.js";
@@ -861,6 +862,9 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
    * come back as instances from the identity map; `select(User)` rows are `{ users: User }`.
    * A second argument that is an array makes an INSERT or UPDATE on a mapped class a bulk statement.
    */
+  execute<T extends DmlTarget, R, S>(stmt: Insert<T, R, S>, rows: readonly InsertRow<ColumnsOf<T>>[]): Promise<Result<R, S>>;
+  execute<T extends DmlTarget, R, S>(stmt: Update<T, R, S>, rows: readonly UpdateValues<ColumnsOf<T>>[]): Promise<Result<R, S>>;
+  execute<T extends Statement>(stmt: T, params?: Params): Promise<Result<RowOfStatement<T>, ScalarOfStatement<T>>>;
   async execute<T extends Statement>(
     stmt: T,
     params?: Params | readonly Record<string, unknown>[],
@@ -882,11 +886,13 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
 
   /** The first column of every row; for `select(User)`, the User instances. */
+  scalars<T extends DmlTarget, R, S>(stmt: Insert<T, R, S>, rows: readonly InsertRow<ColumnsOf<T>>[]): Promise<S[]>;
+  scalars<T extends Statement>(stmt: T, params?: Params): Promise<ScalarOfStatement<T>[]>;
   async scalars<T extends Statement>(stmt: T, params?: Params | readonly Record<string, unknown>[]): Promise<ScalarOfStatement<T>[]> {
     const node = statementNode(stmt);
     const first = entityRanges(node)[0];
     if (!first || first.start !== 0 || Array.isArray(params) || node.kind === "Update" || node.kind === "Delete")
-      return (await this.execute(stmt, params)).scalars();
+      return (await this.execute(stmt as Statement, params as Params)).scalars() as ScalarOfStatement<T>[];
     // The common case, select(User): instances straight from the rows, no row objects.
     this.#usable();
     await this.#autoflush();
