@@ -243,7 +243,8 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     let res = this.#run(plan.compiled.sql, buildParams(plan, binds, params, rows), hints);
     if (res instanceof Promise) res = await res;
     const out = this.#arrays(plan, res, plan.compiled.sql);
-    if (onRow && !procs) for (const row of out.rows) onRow(row);
+    // A driver may collect the rows anyway (hints are hints): hand them over now.
+    if (onRow && res.rows) for (const row of out.rows) onRow(row);
     return out;
   }
 

@@ -57,6 +57,51 @@ export function loadInstance(target: LoadTarget, mapper: Mapper, row: readonly u
   return obj;
 }
 
+/**
+ * Loads one entity span of many rows: what `loadInstance` looks up per row (the identity map, the
+ * instance factory, the key position, whether anyone listens to `load`) is looked up once here.
+ */
+export class SpanLoader {
+  readonly #target: LoadTarget;
+  readonly #mapper: Mapper;
+  readonly #start: number;
+  readonly #count: number;
+  readonly #general: boolean;
+  readonly #map: Map<unknown, object>;
+  readonly #make: (session: unknown, row: readonly unknown[], start: number, count: number) => object;
+  readonly #pk: number;
+  readonly #listened: boolean;
+
+  constructor(target: LoadTarget, mapper: Mapper, start: number, count: number) {
+    this.#target = target;
+    this.#mapper = mapper;
+    this.#start = start;
+    this.#count = count;
+    // Polymorphic hierarchies and composite keys take the general path.
+    this.#general = mapper.root.polymorphicMap.size > 0 || mapper.pk.length !== 1;
+    this.#map = target.identityMap(mapper.root);
+    this.#make = mapper.newInstance;
+    this.#pk = start + mapper.pk[0]!.index;
+    this.#listened = mapper.listenersFor("load").length > 0;
+  }
+
+  load(row: readonly unknown[]): object | null {
+    if (this.#general) return loadInstance(this.#target, this.#mapper, row, this.#start, this.#count);
+    const key = row[this.#pk];
+    if (key === null || key === undefined) return null;
+    const existing = this.#map.get(key);
+    if (existing !== undefined) {
+      const s = (existing as Instance)[STATE];
+      if (s === undefined || s.status !== "deleted") refreshExpired(existing, s, row, this.#start, this.#count);
+      return existing;
+    }
+    const obj = this.#make(this.#target.owner, row, this.#start, this.#count);
+    this.#map.set(key, obj);
+    if (this.#listened) this.#target.loaded(obj, this.#mapper);
+    return obj;
+  }
+}
+
 /** Fills attributes that were expired; attributes changed since the load are left alone. */
 export function refreshExpired(obj: object, state: InstanceState | undefined, row: readonly unknown[], start: number, count: number): void {
   const o = obj as Instance;

@@ -5,7 +5,7 @@
 import type { SelectItemNode } from "../../sql/nodes/from-nodes.js";
 import type { EntityRange } from "../../sql/statements/entity.js";
 import { mapperOfEntity, type Mapper } from "../mapping/mapper.js";
-import { loadInstance, type LoadTarget } from "./instance-loader.js";
+import { SpanLoader, type LoadTarget } from "./instance-loader.js";
 
 /** Where one entity's values sit in a row. */
 export interface EntitySpan {
@@ -25,8 +25,8 @@ export function firstEntityCollector(
   span: EntitySpan,
 ): { readonly objs: Array<object | null>; onRow(row: unknown[]): void } {
   const objs: Array<object | null> = [];
-  const { mapper, start, count } = span;
-  return { objs, onRow: (row) => void objs.push(loadInstance(target, mapper, row, start, count)) };
+  const loader = new SpanLoader(target, span.mapper, span.start, span.count);
+  return { objs, onRow: (row) => void objs.push(loader.load(row)) };
 }
 
 /** A row consumer collecting row objects: each entity under its key, other values under their select-list keys. */
@@ -36,22 +36,21 @@ export function rowObjectCollector(
   items: readonly SelectItemNode[],
 ): { readonly rows: Record<string, unknown>[]; readonly keys: string[]; onRow(row: unknown[]): void } {
   // One slot per result key, in select-list order: an entity, or a plain column index.
-  const slots: Array<{ key: string; span?: EntitySpan; index: number }> = [];
+  const slots: Array<{ key: string; loader: SpanLoader | undefined; index: number }> = [];
   for (let i = 0; i < items.length;) {
     const span = spans.find((s) => s.start === i);
     if (span) {
-      slots.push({ key: span.key, span, index: i });
+      slots.push({ key: span.key, loader: new SpanLoader(target, span.mapper, span.start, span.count), index: i });
       i += span.count;
     } else {
-      slots.push({ key: items[i]!.key, index: i });
+      slots.push({ key: items[i]!.key, loader: undefined, index: i });
       i++;
     }
   }
   const rows: Record<string, unknown>[] = [];
   const onRow = (row: unknown[]): void => {
     const obj: Record<string, unknown> = {};
-    for (const slot of slots)
-      obj[slot.key] = slot.span ? loadInstance(target, slot.span.mapper, row, slot.span.start, slot.span.count) : row[slot.index];
+    for (const slot of slots) obj[slot.key] = slot.loader ? slot.loader.load(row) : row[slot.index];
     rows.push(obj);
   };
   return { rows, keys: slots.map((s) => s.key), onRow };
