@@ -6,11 +6,11 @@
 import { ArgumentError, StaleDataError } from "../../util/errors.js";
 import type { Column } from "../../sql/schema/column.js";
 import type { Table } from "../../sql/schema/table.js";
-import { Expression } from "../../sql/elements/expression.js";
+import { Expression, bindParam } from "../../sql/elements/expression.js";
 import { and, or } from "../../sql/elements/conjunctions.js";
 import { deleteFrom, insert } from "../../sql/statements/dml.js";
 import { select } from "../../sql/statements/select.js";
-import type { Connection } from "../../engine/connection.js";
+import type { Connection, Statement } from "../../engine/connection.js";
 import { sameValue } from "../mapping/instrumentation.js";
 import type { ColumnProperty, Mapper } from "../mapping/mapper.js";
 import { NO_VALUE, type InstanceState } from "../session/instance-state.js";
@@ -46,47 +46,98 @@ export function pkColumns(mapper: Mapper, table: Table): Array<[ColumnProperty, 
   return table.primaryKey.columns.map((pc) => cols.find(([, c]) => c === pc)!);
 }
 
-/** What a row builder reports besides the row. */
+/** What a signature function reports besides the signature. */
 interface RowMeta {
-  /** Which columns the row has: bit i (as a sum of powers of two) for column i. */
-  sig: number;
   /** Some value is a SQL expression. */
   expr: boolean;
 }
 
-type RowBuilder = (obj: object, state: InstanceState, meta: RowMeta) => Record<string, unknown>;
+/** Checks one object's values for `table`; returns which columns it has (bit i, as a sum of powers of two, for column i). */
+type Signature = (obj: object, state: InstanceState, meta: RowMeta) => number;
+/** Copies one object's values of the present columns into `out` from position `at`. */
+type Extractor = (obj: object, out: unknown[], at: number) => void;
 
-const builders = new WeakMap<Mapper, Map<Table, RowBuilder>>();
+const signatures = new WeakMap<Mapper, Map<Table, Signature>>();
+const extractors = new WeakMap<Mapper, Map<string, Extractor>>();
 
 /**
- * The function building one object's INSERT row for `table`: its present values under the column
- * keys, NULL written back for columns left out that get no default, an error for a missing required
- * value. Generated per mapper and table, so each field is read and each row key written at a site of
- * its own (rows then share hidden classes and nothing is looked up by a varying key).
+ * The function checking one object's INSERT values for `table`: app-side defaults computed for
+ * columns still unset (per object, so functions like randomUUID run for each), NULL written back for
+ * columns left out that get no default, an error for a missing required value. Generated per mapper
+ * and table, so each field is read at a site of its own.
  */
-function rowBuilder(mapper: Mapper, table: Table, cols: ReadonlyArray<[ColumnProperty, Col]>): RowBuilder {
-  let byTable = builders.get(mapper);
-  if (!byTable) builders.set(mapper, (byTable = new Map()));
-  let build = byTable.get(table);
-  if (build) return build;
-  const lines = cols.map(([p, c], i) => {
-    const generated = serverGenerated(table, c) || c.spec.default !== undefined;
-    const required = !c.spec.nullable && !generated;
+function signatureOf(mapper: Mapper, table: Table, cols: ReadonlyArray<[ColumnProperty, Col]>): Signature {
+  let byTable = signatures.get(mapper);
+  if (!byTable) signatures.set(mapper, (byTable = new Map()));
+  let fn = byTable.get(table);
+  if (fn) return fn;
+  const defaults: unknown[] = [];
+  const lines = cols.map(([, c], i) => {
+    const d = c.spec.default;
+    const appDefault = d !== undefined && !(d instanceof Expression);
+    const generated = serverGenerated(table, c);
+    const required = !c.spec.nullable && !generated && !appDefault;
+    defaults[i] = d;
+    const fill = appDefault ? `{ const d = defaults[${i}]; v = o[k${i}] = typeof d === "function" ? d() : d; sig += ${2 ** i}; }` : "";
     return `v = o[k${i}];
-      if (v === undefined || v === NV) { ${required ? `missing(s, ${i});` : ""} ${generated ? "" : `o[k${i}] = null;`} }
-      else { row[${JSON.stringify(c.key)}] = v; sig += ${2 ** i}; if (typeof v === "object" && v instanceof Expr) meta.expr = true; }`;
-    void p;
+      if (v === undefined || v === NV) { ${fill || `${required ? `missing(s, ${i});` : ""} ${generated ? "" : `o[k${i}] = null;`}`} }
+      else { sig += ${2 ** i}; if (typeof v === "object" && v instanceof Expr) meta.expr = true; }`;
   });
-  const body = `return function build(o, s, meta) { const row = {}; let sig = 0; let v;\n${lines.join("\n")}\nmeta.sig = sig; return row; };`;
+  const body = `return function signature(o, s, meta) { let sig = 0; let v;\n${lines.join("\n")}\nreturn sig; };`;
   const names = cols.map((_, i) => `k${i}`);
-  build = new Function("NV", "Expr", "missing", ...names, body)(
+  fn = new Function("NV", "Expr", "missing", "defaults", ...names, body)(
     NO_VALUE,
     Expression,
     (state: InstanceState, i: number) => missingValue(state, cols[i]!),
+    defaults,
     ...cols.map(([p]) => p.slot),
-  ) as RowBuilder;
-  byTable.set(table, build);
-  return build;
+  ) as Signature;
+  byTable.set(table, fn);
+  return fn;
+}
+
+/** The function copying the present columns' values of an object (generated per column set). */
+function extractorOf(mapper: Mapper, present: ReadonlyArray<[ColumnProperty, Col]>): Extractor {
+  let byCols = extractors.get(mapper);
+  if (!byCols) extractors.set(mapper, (byCols = new Map()));
+  const key = present.map(([p]) => p.index).join(",");
+  let fn = byCols.get(key);
+  if (fn) return fn;
+  const names = present.map((_, i) => `k${i}`);
+  fn = new Function(...names, `return (o, out, at) => { ${names.map((k, i) => `out[at + ${i}] = o[${k}];`).join(" ")} };`)(
+    ...present.map(([p]) => p.slot),
+  ) as Extractor;
+  byCols.set(key, fn);
+  return fn;
+}
+
+/** A prepared INSERT of `n` rows of the present columns (named parameters r<i>_<j>), with its parameter names. */
+interface PreparedInsert {
+  readonly stmt: Statement;
+  readonly names: readonly string[];
+}
+const preparedInserts = new WeakMap<Table, Map<string, PreparedInsert>>();
+
+function preparedInsert(table: Table, present: readonly Col[], n: number, returning: readonly Col[]): PreparedInsert {
+  let byShape = preparedInserts.get(table);
+  if (!byShape) preparedInserts.set(table, (byShape = new Map()));
+  const key = `${present.map((c) => c.key).join(",")}|${n}|${returning.map((c) => c.key).join(",")}`;
+  let p = byShape.get(key);
+  if (p) return p;
+  const names: string[] = [];
+  const rows = Array.from({ length: n }, (_, i) => {
+    const row: Record<string, unknown> = {};
+    present.forEach((c, j) => {
+      const name = `r${i}_${j}`;
+      names.push(name);
+      row[c.key] = bindParam(name, c.type);
+    });
+    return row;
+  });
+  const base = insert(table).values(rows as never);
+  p = { stmt: returning.length ? base.returning(...returning) : base, names };
+  byShape.set(key, p);
+  return p;
 }
 
 /** Whether column `i` is present in a row signature. */
@@ -94,44 +145,41 @@ function present(sig: number, i: number): boolean {
   return Math.floor(sig / 2 ** i) % 2 === 1;
 }
 
-/** Rows per INSERT statement the engine will send (its batch size), so chunks match statements. */
+/** Rows per INSERT statement: as many as the dialect's parameter limit allows, at most 1000. */
 function rowsPerStatement(conn: Connection, width: number): number {
   return Math.max(1, Math.min(1000, Math.floor(conn.dialect.caps.maxBindParams / Math.max(1, width))));
 }
 
 /**
  * Inserts rows of one mapper (one dependency level) into each of its tables, base table first,
- * a statement's worth of objects at a time (so the rows built for it are short-lived).
- * Returns whether some value was a SQL expression (evaluated by the database, so unknown here).
+ * a statement's worth of objects at a time, through prepared statements filled straight from the
+ * objects' fields. Returns whether some value was a SQL expression (evaluated by the database, so
+ * unknown here).
  */
 export async function insertRows(conn: Connection, mapper: Mapper, states: readonly InstanceState[]): Promise<boolean> {
-  let expressions = false;
+  const meta: RowMeta = { expr: false };
   for (const table of mapper.tables) {
     // The base table's generated key flows into the subclass tables through the shared attribute.
     const cols = tableColumns(mapper, table);
-    // Signatures are sums of powers of two: exact for up to 52 columns (wider tables are split by key).
+    // Signatures are sums of powers of two: exact for up to 52 columns.
     if (cols.length > 52) throw new ArgumentError(`table ${table.name} has more than 52 mapped columns, which the ORM cannot insert`);
-    const build = rowBuilder(mapper, table, cols);
-    const meta: RowMeta = { sig: 0, expr: false };
+    const signature = signatureOf(mapper, table, cols);
     const chunk = rowsPerStatement(conn, cols.length);
     for (let start = 0; start < states.length; start += chunk) {
       const end = Math.min(states.length, start + chunk);
-      // Rows with the same columns present go in one statement.
-      const groups = new Map<number, { states: InstanceState[]; rows: Record<string, unknown>[] }>();
+      // Objects with the same columns present go in one statement.
+      const groups = new Map<number, InstanceState[]>();
       for (let i = start; i < end; i++) {
         const s = states[i]!;
-        const row = build(s.obj, s, meta);
-        const g = groups.get(meta.sig);
-        if (g) {
-          g.states.push(s);
-          g.rows.push(row);
-        } else groups.set(meta.sig, { states: [s], rows: [row] });
+        const sig = signature(s.obj, s, meta);
+        const g = groups.get(sig);
+        if (g) g.push(s);
+        else groups.set(sig, [s]);
       }
-      for (const [sig, g] of groups) await insertGroup(conn, mapper, table, cols, sig, g.states, g.rows);
+      for (const [sig, group] of groups) await insertGroup(conn, mapper, table, cols, sig, group, meta.expr);
     }
-    if (meta.expr) expressions = true;
   }
-  return expressions;
+  return meta.expr;
 }
 
 function missingValue(s: InstanceState, [p, c]: [ColumnProperty, Col]): never {
@@ -151,18 +199,40 @@ async function insertGroup(
   cols: Array<[ColumnProperty, Col]>,
   sig: number,
   group: InstanceState[],
-  rows: Record<string, unknown>[],
+  expressions: boolean,
 ): Promise<void> {
+  const presentCols = cols.filter((_, i) => present(sig, i));
   const fetch = cols.filter((x, i) => !present(sig, i) && serverGenerated(table, x[1]));
   const pk = pkColumns(mapper, table);
   const generatedPk = pk.some(([p]) => group[0]!.get(p.index) === undefined);
-  const stmt = insert(table).values(rows as never);
   const caps = conn.dialect.caps;
+  const wanted: Array<[ColumnProperty, Col]> = fetch.length ? [...pk, ...fetch.filter((f) => !pk.some(([, c]) => c === f[1]))] : [];
+  // One statement for the group: prepared, and filled from the objects (SQL expressions need their own).
+  if (!expressions && (fetch.length === 0 || caps.insertReturning)) {
+    const prepared = preparedInsert(
+      table,
+      presentCols.map(([, c]) => c),
+      group.length,
+      wanted.map(([, c]) => c),
+    );
+    const extract = extractorOf(mapper, presentCols);
+    const width = presentCols.length;
+    const values = new Array<unknown>(group.length * width);
+    for (let i = 0; i < group.length; i++) extract(group[i]!.obj, values, i * width);
+    const res = await conn._executeArraysByPosition(prepared.stmt, prepared.names, values);
+    if (wanted.length) assignReturned(group, wanted, pk.length, res.rows, generatedPk);
+    return;
+  }
+  const rows = group.map((s) => {
+    const row: Record<string, unknown> = {};
+    for (const [p, c] of presentCols) row[c.key] = s.get(p.index);
+    return row;
+  });
+  const stmt = insert(table).values(rows as never);
   if (fetch.length === 0) {
     await conn._executeArrays(stmt);
     return;
   }
-  const wanted: Array<[ColumnProperty, Col]> = [...pk, ...fetch.filter((f) => !pk.some(([, c]) => c === f[1]))];
   if (caps.insertReturning) {
     const res = await conn._executeArrays(stmt.returning(...wanted.map(([, c]) => c)));
     assignReturned(group, wanted, pk.length, res.rows, generatedPk);
