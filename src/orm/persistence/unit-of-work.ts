@@ -134,6 +134,7 @@ function describeRel(rel: RelationshipProperty): string {
 }
 
 function runSyncs(states: readonly InstanceState[], syncs: Map<InstanceState, Sync[]>): void {
+  if (syncs.size === 0) return;
   for (const s of states) {
     const list = syncs.get(s);
     if (!list) continue;
@@ -226,7 +227,17 @@ function unloadExpressions(states: readonly InstanceState[]): void {
 
 function byMapper(states: Iterable<InstanceState>): Map<Mapper, InstanceState[]> {
   const out = new Map<Mapper, InstanceState[]>();
-  for (const s of states) push(out, s.mapper, s);
+  // Runs of one mapper (the usual case) are appended without a map lookup each.
+  let last: Mapper | undefined;
+  let list: InstanceState[] | undefined;
+  for (const s of states) {
+    if (s.mapper !== last) {
+      last = s.mapper;
+      list = out.get(last);
+      if (!list) out.set(last, (list = []));
+    }
+    list!.push(s);
+  }
   return out;
 }
 
