@@ -55,7 +55,7 @@ function removedMembers(value: unknown): object[] {
  * Expands deletes along `delete` cascades of loaded relationships, and lists the syncs the flush
  * must apply: foreign keys set from the objects relationships point at, or cleared.
  */
-function planRelationships(work: FlushWork, deleting: Set<InstanceState>, saving: Set<InstanceState>): Map<InstanceState, Sync[]> {
+function planRelationships(work: FlushWork, deleting: Set<InstanceState>, synced: Set<InstanceState>): Map<InstanceState, Sync[]> {
   const clears: Sync[] = [];
   const viaCollections: Sync[] = [];
   const viaReferences: Sync[] = [];
@@ -115,7 +115,7 @@ function planRelationships(work: FlushWork, deleting: Set<InstanceState>, saving
   for (const sync of [...clears, ...viaCollections, ...viaReferences]) {
     if (deleting.has(sync.child)) continue;
     push(byChild, sync.child, sync);
-    if (sync.child.status === "persistent") saving.add(sync.child);
+    if (sync.child.status === "persistent") synced.add(sync.child);
   }
   return byChild;
 }
@@ -241,12 +241,21 @@ function byMapper(states: Iterable<InstanceState>): Map<Mapper, InstanceState[]>
   return out;
 }
 
+/** Objects to UPDATE: the dirty ones not being deleted, and those whose foreign keys the flush changes. */
+function toSave(work: FlushWork, deleting: ReadonlySet<InstanceState>, synced: ReadonlySet<InstanceState>): InstanceState[] {
+  const out = deleting.size > 0 ? work.dirty.filter((s) => !deleting.has(s)) : [...work.dirty];
+  if (synced.size === 0) return out;
+  const listed = new Set(work.dirty);
+  for (const s of synced) if (!listed.has(s) && !deleting.has(s)) out.push(s);
+  return out;
+}
+
 /** Writes the recorded changes on `conn`. Throws on the first failure; the caller rolls the transaction back. */
 export async function runFlush(conn: Connection, work: FlushWork): Promise<FlushOutcome> {
   const deleting = new Set(work.deleted);
-  const saving = new Set(work.dirty);
-  const syncs = planRelationships(work, deleting, saving);
-  for (const s of deleting) saving.delete(s);
+  const synced = new Set<InstanceState>();
+  const syncs = planRelationships(work, deleting, synced);
+  const saving = toSave(work, deleting, synced);
 
   const inserts = byMapper(work.pending);
   const updates = byMapper(saving);
@@ -269,14 +278,17 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     if (changed) {
       runSyncs(changed, syncs);
       await fire("beforeUpdate", changed, conn);
-      const changes = new Map<InstanceState, number[]>();
+      const rows: InstanceState[] = [];
+      const indexes: number[][] = [];
       for (const s of changed) {
         const idx = netChanges(s);
-        if (idx.length > 0) changes.set(s, idx);
+        if (idx.length === 0) continue;
+        rows.push(s);
+        indexes.push(idx);
       }
-      const withExpressions = changes.size > 0 ? await updateRows(conn, mapper, changes) : [];
+      const withExpressions = rows.length > 0 ? await updateRows(conn, mapper, rows, indexes) : [];
       // Column properties may depend on what changed: read them again.
-      if (mapper.expressions.length > 0) for (const s of changes.keys()) for (const p of s.mapper.expressions) s.set(p.index, NO_VALUE);
+      if (mapper.expressions.length > 0) for (const s of rows) for (const p of s.mapper.expressions) s.set(p.index, NO_VALUE);
       unloadExpressions(withExpressions);
       await fire("afterUpdate", changed, conn);
     }
@@ -288,5 +300,5 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     for (const level of deleteLevels(gone)) await deleteRows(conn, mapper, level);
     await fire("afterDelete", gone, conn);
   }
-  return { inserted: work.pending, updated: [...saving], deleted: [...deleting] };
+  return { inserted: work.pending, updated: saving, deleted: [...deleting] };
 }

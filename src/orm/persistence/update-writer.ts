@@ -127,20 +127,24 @@ function describeKey(pk: ReadonlyArray<[ColumnProperty, Col]>, s: InstanceState)
 }
 
 /**
- * Updates rows of one mapper. `changes` holds each row's changed attribute indexes (onUpdate
+ * Updates rows of one mapper. `changes[i]` holds the changed attribute indexes of `rows[i]` (onUpdate
  * defaults and the version bump are added here).
  */
 export async function updateRows(
   conn: Connection,
   mapper: Mapper,
-  changes: ReadonlyMap<InstanceState, number[]>,
+  rows: readonly InstanceState[],
+  changes: ReadonlyArray<number[]>,
 ): Promise<InstanceState[]> {
   const version = mapper.version;
   const expired = new Map<InstanceState, number[]>();
   const onUpdate = mapper.columns.filter((p) => p.column.spec.onUpdate !== undefined);
   // Rows setting a SQL expression: their values are unknown after the UPDATE.
   const withExpressions: InstanceState[] = [];
-  for (const [s, changed] of changes) {
+  const setsExpression = new Uint8Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const s = rows[r]!;
+    const changed = changes[r]!;
     // onUpdate defaults for columns the row does not change itself.
     for (const p of onUpdate) {
       if (changed.includes(p.index)) continue;
@@ -151,55 +155,52 @@ export async function updateRows(
       } else s.set(p.index, typeof d === "function" ? (d as () => unknown)() : d);
       changed.push(p.index);
     }
-    for (const i of changed) {
-      const v = s.get(i);
+    for (let k = 0; k < changed.length; k++) {
+      const v = s.get(changed[k]!);
       if (typeof v === "object" && v instanceof Expression) {
         withExpressions.push(s);
+        setsExpression[r] = 1;
         break;
       }
     }
   }
-  const expressionRows = new Set(withExpressions);
-  const embedded = conn.dialect.caps.embedded;
+  const caps = conn.dialect.caps;
+  const join = caps.batchUpdate === "join" && caps.updateFrom;
   for (const table of mapper.tables) {
     const cols = tableColumns(mapper, table);
     const pk = pkColumns(mapper, table);
     const versioned = version !== undefined && table === version.column.table ? version : undefined;
     const colOf = new Map(cols.map((x) => [x[0].index, x] as const));
-    // Rows changing the same columns go together (keyed by the sorted changed indexes); rows setting
-    // a SQL expression each get their own statement.
-    const groups = new Map<string, Array<[InstanceState, Array<[ColumnProperty, Col]>]>>();
-    const sets = new Map<string, Array<[ColumnProperty, Col]>>();
-    for (const [s, changed] of changes) {
-      if (expressionRows.has(s)) {
+    // Rows changing the same columns go together (keyed by the changed indexes, sorted: a number
+    // when there is one); rows setting a SQL expression each get their own statement.
+    const groups = new Map<number | string, { set: Array<[ColumnProperty, Col]>; states: InstanceState[] }>();
+    for (let r = 0; r < rows.length; r++) {
+      const s = rows[r]!;
+      const changed = changes[r]!;
+      if (setsExpression[r]) {
         const set = cols.filter(([p]) => changed.includes(p.index) && p !== version);
         if (set.length > 0 || versioned) await updateWithExpressions(conn, mapper, table, pk, s, set, versioned);
         continue;
       }
-      const sig = changed.length === 1 ? String(changed[0]) : [...changed].sort((a, b) => a - b).join(",");
-      let set = sets.get(sig);
-      if (!set) {
-        set = [];
-        for (const i of sig.split(",")) {
+      const sig = changed.length === 1 ? changed[0]! : [...changed].sort((x, y) => x - y).join(",");
+      let group = groups.get(sig);
+      if (!group) {
+        const set: Array<[ColumnProperty, Col]> = [];
+        for (const i of String(sig).split(",")) {
           const x = colOf.get(Number(i));
           if (x && x[0] !== version) set.push(x);
         }
-        sets.set(sig, set);
+        groups.set(sig, (group = { set, states: [] }));
       }
-      if (set.length === 0 && !versioned) continue;
-      const group = groups.get(sig);
-      if (group) group.push([s, set]);
-      else groups.set(sig, [[s, set]]);
+      if (group.set.length > 0 || versioned) group.states.push(s);
     }
-    for (const entries of groups.values()) {
-      const set = entries[0]![1];
-      const caps = conn.dialect.caps;
-      const join = caps.batchUpdate === "join" && caps.updateFrom;
-      if (versioned || entries.length === 1 || (!join && (embedded || pk.length > 1))) {
-        await updateEach(conn, mapper, table, pk, set, entries, versioned);
+    for (const { set, states } of groups.values()) {
+      if (states.length === 0) continue;
+      if (versioned || states.length === 1 || (!join && (caps.embedded || pk.length > 1))) {
+        await updateEach(conn, mapper, table, pk, set, states, versioned);
         continue;
       }
-      for (let i = 0; i < entries.length; i += BATCH) await updateBatch(conn, table, pk, set, entries.slice(i, i + BATCH));
+      for (let i = 0; i < states.length; i += BATCH) await updateBatch(conn, table, pk, set, states.slice(i, i + BATCH));
     }
   }
   // Values set by SQL expressions are not known here: load them again when next read.
@@ -214,7 +215,7 @@ async function updateEach(
   table: Table,
   pk: ReadonlyArray<[ColumnProperty, Col]>,
   set: ReadonlyArray<[ColumnProperty, Col]>,
-  entries: ReadonlyArray<[InstanceState, unknown]>,
+  states: readonly InstanceState[],
   version: ColumnProperty | undefined,
 ): Promise<void> {
   const stmt = rowStatement(
@@ -225,7 +226,7 @@ async function updateEach(
   );
   const names = rowParamNames(set.length, pk.length, version !== undefined);
   const values = new Array<unknown>(names.length);
-  for (const [s] of entries) {
+  for (const s of states) {
     let n = 0;
     for (let j = 0; j < set.length; j++) values[n++] = s.get(set[j]![0].index);
     for (let i = 0; i < pk.length; i++) values[n++] = s.get(pk[i]![0].index);
@@ -285,7 +286,7 @@ async function updateBatch(
   table: Table,
   pk: ReadonlyArray<[ColumnProperty, Col]>,
   set: ReadonlyArray<[ColumnProperty, Col]>,
-  entries: ReadonlyArray<[InstanceState, unknown]>,
+  states: readonly InstanceState[],
 ): Promise<void> {
   const join = conn.dialect.caps.batchUpdate === "join";
   const setCols = set.map(([, c]) => c);
@@ -294,21 +295,21 @@ async function updateBatch(
         table,
         pk.map(([, c]) => c),
         setCols,
-        entries.length,
+        states.length,
       )
-    : batchStatement(table, pk[0]![1], setCols, entries.length);
+    : batchStatement(table, pk[0]![1], setCols, states.length);
   const keys = join ? pk.length : 1;
-  const names = paramNames(entries.length, keys, set.length, join);
+  const names = paramNames(states.length, keys, set.length, join);
   const values = new Array<unknown>(names.length);
   let n = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const s = entries[i]![0];
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i]!;
     for (let x = 0; x < keys; x++) values[n++] = s.get(pk[x]![0].index);
     for (let j = 0; j < set.length; j++) values[n++] = s.get(set[j]![0].index);
   }
   const res = await conn._executeArraysByPosition(stmt, names, values);
-  if (res.rowCount !== entries.length)
+  if (res.rowCount !== states.length)
     throw new StaleDataError(
-      `a batched UPDATE of ${table.name} matched ${res.rowCount} of ${entries.length} rows: some no longer exist; roll back and load them again`,
+      `a batched UPDATE of ${table.name} matched ${res.rowCount} of ${states.length} rows: some no longer exist; roll back and load them again`,
     );
 }

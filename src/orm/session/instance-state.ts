@@ -42,8 +42,8 @@ export class InstanceState {
   related: Map<string, unknown> | undefined = undefined;
   /** A collection or reference changed (relationship work at the next flush). */
   relationsChanged = false;
-  /** Listed in the session's dirty set. */
-  inDirty = false;
+  /** Position in the session's DirtyList, -1 when not listed (maintained by DirtyList only). */
+  dirtyAt = -1;
 
   constructor(
     readonly mapper: Mapper,

@@ -28,6 +28,7 @@ import { runFlush, settleNewRelationships, type FlushOutcome } from "../persiste
 import { IdentityMap } from "./identity-map.js";
 import { dmlMapper, entityRanges, entityResult, itemsOf, runBulk, runSynchronized, type StatementHost } from "./orm-statements.js";
 import { mergeState, type MergeHost } from "./merge.js";
+import { DirtyList } from "./dirty-list.js";
 import { InstanceState, NO_VALUE, SESSION, STATE, mapperOfInstance, stateOf, statusOf, type Instance } from "./instance-state.js";
 import { Frame, SessionTransaction } from "./session-transaction.js";
 
@@ -105,7 +106,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   readonly expireOnCommit: boolean;
   readonly #identity = new IdentityMap();
   readonly #new = new Set<InstanceState>();
-  readonly #dirty = new Set<InstanceState>();
+  readonly #dirty = new DirtyList();
   readonly #deleted = new Set<InstanceState>();
   readonly #listeners = new Map<SessionEvent, Function[]>();
   #conn: Connection | undefined;
@@ -166,7 +167,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
   /** Persistent objects with attribute changes not yet flushed. */
   get dirty(): object[] {
-    return [...this.#dirty].filter((s) => s.status === "persistent").map((s) => s.obj);
+    return this.#dirty.toArray().filter((s) => s.status === "persistent").map((s) => s.obj);
   }
   /** Objects marked for deletion and not yet flushed. */
   get deleted(): object[] {
@@ -255,10 +256,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /** @internal ChangeSink: an attribute of a persistent object changed. */
   markDirty(s: InstanceState): void {
-    if (s.session === this && s.status === "persistent" && !s.inDirty) {
-      s.inDirty = true;
-      this.#dirty.add(s);
-    }
+    if (s.dirtyAt < 0 && s.session === this && s.status === "persistent") this.#dirty.add(s);
   }
 
   /** @internal ChangeSink: an object in this session now refers to `obj` through `rel`. */
@@ -327,7 +325,6 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       // Unchanged loaded objects have no state: dropping their session detaches them.
       const s = (obj as Instance)[STATE];
       if (s === undefined) continue;
-      s.inDirty = false;
       s.status = s.status === "pending" ? "transient" : "detached";
     }
     for (const s of [...this.#new, ...this.#deleted]) this.#detach(s);
@@ -340,7 +337,6 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     this.#dirty.delete(s);
     this.#deleted.delete(s);
     this.#identity.remove(s);
-    s.inDirty = false;
     s.session = undefined;
     s.status = s.status === "pending" ? "transient" : "detached";
   }
@@ -452,7 +448,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     const info = this.#listens("afterFlush") ? this.#flushInfo() : undefined;
     const work = {
       pending: [...this.#new],
-      dirty: [...this.#dirty].filter((s) => s.status === "persistent"),
+      dirty: this.#dirty.toArray().filter((s) => s.status === "persistent"),
       deleted: [...this.#deleted],
     };
     let outcome: FlushOutcome;
@@ -506,7 +502,6 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     const touched = frame.parent ? frame.touched : undefined;
     for (const s of outcome.updated) {
       this.#dirty.delete(s);
-      s.inDirty = false;
       s.committed = undefined;
       if (s.relationsChanged) {
         s.relationsChanged = false;
@@ -517,16 +512,14 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     for (const s of outcome.deleted) {
       this.#deleted.delete(s);
       this.#dirty.delete(s);
-      s.inDirty = false;
       this.#identity.remove(s);
       s.status = "deleted";
       frame.deleted.add(s);
     }
     // States flushed as dirty without net changes are clean now too.
-    for (const s of [...this.#dirty]) {
+    for (const s of this.#dirty) {
       if (s.status !== "persistent" || s.committed?.size || s.relationsChanged) continue;
       this.#dirty.delete(s);
-      s.inDirty = false;
     }
   }
 
@@ -715,7 +708,6 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       const s = (existing as Instance)[STATE];
       if (s && !s.committed && !s.relationsChanged) {
         this.#dirty.delete(s);
-        s.inDirty = false;
       }
       return existing as I;
     }
@@ -781,7 +773,6 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     }
     if (!s.committed && !s.relationsChanged) {
       this.#dirty.delete(s);
-      s.inDirty = false;
     }
   }
 
@@ -832,9 +823,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       s.related = undefined;
       s.relationsChanged = false;
     }
-    if (!s.committed && !s.relationsChanged && s.inDirty) {
+    if (!s.committed && !s.relationsChanged && this.#dirty.has(s)) {
       this.#dirty.delete(s);
-      s.inDirty = false;
     }
   }
 
@@ -920,7 +910,6 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     fireLoad: () => this.#fireLoad(),
     clean: (state) => {
       this.#dirty.delete(state);
-      state.inDirty = false;
     },
   };
 }
