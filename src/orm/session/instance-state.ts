@@ -42,7 +42,9 @@ export class InstanceState {
   related: Map<string, unknown> | undefined = undefined;
   /** A collection or reference changed (relationship work at the next flush). */
   relationsChanged = false;
-  /** Position in the session's DirtyList, -1 when not listed (maintained by DirtyList only). */
+  /** Position in the session's list of new objects, -1 when not listed (maintained by StateList only). */
+  newAt = -1;
+  /** Position in the session's list of changed objects, -1 when not listed (maintained by StateList only). */
   dirtyAt = -1;
 
   constructor(

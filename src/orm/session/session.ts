@@ -28,7 +28,7 @@ import { runFlush, settleNewRelationships, type FlushOutcome } from "../persiste
 import { IdentityMap } from "./identity-map.js";
 import { dmlMapper, entityRanges, entityResult, itemsOf, runBulk, runSynchronized, type StatementHost } from "./orm-statements.js";
 import { mergeState, type MergeHost } from "./merge.js";
-import { DirtyList } from "./dirty-list.js";
+import { StateList } from "./state-list.js";
 import { InstanceState, NO_VALUE, SESSION, STATE, mapperOfInstance, stateOf, statusOf, type Instance } from "./instance-state.js";
 import { Frame, SessionTransaction } from "./session-transaction.js";
 
@@ -105,8 +105,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   autoflush: boolean;
   readonly expireOnCommit: boolean;
   readonly #identity = new IdentityMap();
-  readonly #new = new Set<InstanceState>();
-  readonly #dirty = new DirtyList();
+  readonly #new = new StateList("newAt");
+  readonly #dirty = new StateList("dirtyAt");
   readonly #deleted = new Set<InstanceState>();
   readonly #listeners = new Map<SessionEvent, Function[]>();
   #conn: Connection | undefined;
@@ -163,7 +163,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /** Objects added and not yet flushed. */
   get new(): object[] {
-    return [...this.#new].map((s) => s.obj);
+    return this.#new.toArray().map((s) => s.obj);
   }
   /** Persistent objects with attribute changes not yet flushed. */
   get dirty(): object[] {
@@ -327,7 +327,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       if (s === undefined) continue;
       s.status = s.status === "pending" ? "transient" : "detached";
     }
-    for (const s of [...this.#new, ...this.#deleted]) this.#detach(s);
+    for (const s of [...this.#new.toArray(), ...this.#deleted]) this.#detach(s);
     this.#identity.clear();
     this.#dirty.clear();
   }
@@ -447,7 +447,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     const frame = this.#frame!;
     const info = this.#listens("afterFlush") ? this.#flushInfo() : undefined;
     const work = {
-      pending: [...this.#new],
+      pending: this.#new.toArray(),
       dirty: this.#dirty.toArray().filter((s) => s.status === "persistent"),
       deleted: [...this.#deleted],
     };
@@ -579,7 +579,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
    */
   #restore(frames: readonly Frame[]): void {
     for (const f of frames) for (const s of f.inserted) if (s.session === this) this.#toTransient(s);
-    for (const s of [...this.#new]) this.#toTransient(s);
+    for (const s of this.#new) this.#toTransient(s);
     for (const f of frames)
       for (const s of f.deleted)
         if (s.status === "deleted" && s.session === this) {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DirtyList } from "../../src/orm/session/dirty-list.js";
+import { StateList } from "../../src/orm/session/state-list.js";
 import type { InstanceState } from "../../src/orm/session/instance-state.js";
 
-const state = (n: number) => ({ dirtyAt: -1, n }) as unknown as InstanceState & { n: number };
+const state = (n: number) => ({ dirtyAt: -1, newAt: -1, n }) as unknown as InstanceState & { n: number };
 
-describe("DirtyList", () => {
+describe("StateList", () => {
   it("adds once, removes, re-adds at the end, and keeps order", () => {
-    const list = new DirtyList();
+    const list = new StateList("dirtyAt");
     const [a, b, c] = [state(1), state(2), state(3)];
     list.add(a);
     list.add(b);
@@ -24,7 +24,7 @@ describe("DirtyList", () => {
   });
 
   it("compacts when most entries were removed, keeping members findable", () => {
-    const list = new DirtyList();
+    const list = new StateList("dirtyAt");
     const states = Array.from({ length: 200 }, (_, i) => state(i));
     for (const s of states) list.add(s);
     for (const s of states.slice(0, 150)) list.delete(s);
@@ -36,7 +36,7 @@ describe("DirtyList", () => {
   });
 
   it("clear() unlists every member; iteration tolerates deletes while looping", () => {
-    const list = new DirtyList();
+    const list = new StateList("dirtyAt");
     const states = [state(1), state(2), state(3)];
     for (const s of states) list.add(s);
     for (const s of list) list.delete(s);
@@ -45,5 +45,18 @@ describe("DirtyList", () => {
     list.clear();
     expect(list.size).toBe(0);
     expect(states.map((s) => s.dirtyAt)).toEqual([-1, -1, -1]);
+  });
+
+  it("keeps two lists apart: one state can be in both, each with its own position", () => {
+    const fresh = new StateList("newAt");
+    const dirty = new StateList("dirtyAt");
+    const [a, b] = [state(1), state(2)];
+    fresh.add(b);
+    fresh.add(a);
+    dirty.add(a);
+    expect([a.newAt, a.dirtyAt]).toEqual([1, 0]);
+    fresh.delete(a);
+    expect(dirty.has(a)).toBe(true);
+    expect(fresh.toArray()).toEqual([b]);
   });
 });
