@@ -6,11 +6,12 @@
 import { DataError } from "../../util/errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { NO_VALUE, PROTO_MAPPER, STATE, type Instance, type InstanceState } from "../session/instance-state.js";
+import type { IdentityStore } from "../session/identity-map.js";
 
 /** What the loader needs from a session. */
 export interface LoadTarget {
   /** The identity map of a hierarchy: identity key → object. */
-  identityMap(root: Mapper): Map<unknown, object>;
+  identityMap(root: Mapper): IdentityStore;
   /** @internal Called for objects newly loaded into the session. */
   loaded(obj: object, mapper: Mapper): void;
   /** The session objects are loaded into (kept by each instance). */
@@ -67,7 +68,7 @@ export class SpanLoader {
   readonly #start: number;
   readonly #count: number;
   readonly #general: boolean;
-  readonly #map: Map<unknown, object>;
+  readonly #map: IdentityStore;
   readonly #make: (session: unknown, row: readonly unknown[], start: number, count: number) => object;
   readonly #pk: number;
   readonly #listened: boolean;

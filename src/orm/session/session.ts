@@ -25,7 +25,7 @@ import { identityOf, keysCondition, pkValues } from "../loading/by-key.js";
 import { firstEntityCollector, spansOf } from "../loading/rows.js";
 import { fetchByKeys, groupByMapper } from "../loading/reload.js";
 import { runFlush, settleNewRelationships, type FlushOutcome } from "../persistence/unit-of-work.js";
-import { IdentityMap } from "./identity-map.js";
+import { IdentityMap, type IdentityStore } from "./identity-map.js";
 import { dmlMapper, entityRanges, entityResult, itemsOf, runBulk, runSynchronized, type StatementHost } from "./orm-statements.js";
 import { mergeState, type MergeHost } from "./merge.js";
 import { StateList } from "./state-list.js";
@@ -268,7 +268,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
 
   /** @internal LoadTarget. */
-  identityMap(root: Mapper): Map<unknown, object> {
+  identityMap(root: Mapper): IdentityStore {
     return this.#identity.of(root);
   }
 
