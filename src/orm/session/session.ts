@@ -167,7 +167,10 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   }
   /** Persistent objects with attribute changes not yet flushed. */
   get dirty(): object[] {
-    return this.#dirty.toArray().filter((s) => s.status === "persistent").map((s) => s.obj);
+    return this.#dirty
+      .toArray()
+      .filter((s) => s.status === "persistent")
+      .map((s) => s.obj);
   }
   /** Objects marked for deletion and not yet flushed. */
   get deleted(): object[] {
