@@ -78,6 +78,16 @@ export class IdentityStore {
     yield* this.#other.keys();
   }
 
+  /** Appends every object to `out`. */
+  collect(out: object[]): void {
+    const dense = this.#dense;
+    for (let i = 0; i < dense.length; i++) {
+      const o = dense[i];
+      if (o !== undefined) out.push(o);
+    }
+    for (const o of this.#other.values()) out.push(o);
+  }
+
   *values(): IterableIterator<object> {
     for (const o of this.#dense) if (o !== undefined) yield o;
     yield* this.#other.values();
@@ -122,8 +132,11 @@ export class IdentityMap {
     return n;
   }
 
-  *objects(): IterableIterator<object> {
-    for (const m of this.#byRoot.values()) yield* m.values();
+  /** Every object held (a new array, built with plain loops: no generators on this path). */
+  objects(): object[] {
+    const out: object[] = [];
+    for (const store of this.#byRoot.values()) store.collect(out);
+    return out;
   }
 
   clear(): void {

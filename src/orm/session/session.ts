@@ -323,10 +323,12 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /** Removes every object from the session (no SQL). */
   expungeAll(): void {
-    for (const obj of this.#identity.objects()) {
-      (obj as Instance)[SESSION] = undefined;
+    const objs = this.#identity.objects();
+    for (let i = 0; i < objs.length; i++) {
+      const obj = objs[i] as Instance;
+      obj[SESSION] = undefined;
       // Unchanged loaded objects have no state: dropping their session detaches them.
-      const s = (obj as Instance)[STATE];
+      const s = obj[STATE];
       if (s === undefined) continue;
       s.status = s.status === "pending" ? "transient" : "detached";
     }
@@ -572,7 +574,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     this.#frame = undefined;
     this.#restore(frames);
     // The rest reload now, outside any transaction (attribute reads cannot load lazily).
-    await this.#reload([...this.#identity.objects()], undefined);
+    await this.#reload(this.#identity.objects(), undefined);
     await this.#emit("afterRollback");
   }
 
