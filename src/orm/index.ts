@@ -10,7 +10,7 @@ export {
   type ModelOptions,
   type ModelBase,
 } from "./mapping/declarative-base.js";
-export { relationship, RelationshipDef, type RelationshipOptions } from "./mapping/relationship-def.js";
+export { relationship, RelationshipDef, type LoadStrategy, type RelationshipOptions } from "./mapping/relationship-def.js";
 export { RelationshipAttribute } from "./mapping/relationship-attribute.js";
 export { h, type Dual } from "./mapping/hybrid.js";
 export { snakeCase, type ColumnNaming } from "./mapping/naming.js";

@@ -318,6 +318,15 @@ export class DeclarativeBase implements ModelBuilder {
         def,
         backPopulates: undefined,
         viewonly: false,
+        pairs: [],
+        secondary: undefined,
+        secondaryParent: [],
+        secondaryTarget: [],
+        lazy: def.options.lazy ?? "raise",
+        orderBy: [],
+        where: undefined,
+        passiveDeletes: def.options.passiveDeletes ?? false,
+        innerJoin: def.options.innerJoin === true,
       } as unknown as RelationshipProperty;
       mapper.relationships.push(rel);
       mapper.byKey.set(key, rel);

@@ -11,7 +11,7 @@ import type { FromItem, SelectItemNode } from "../../sql/nodes/from-nodes.js";
 import type { Expression } from "../../sql/elements/expression.js";
 import { and } from "../../sql/elements/conjunctions.js";
 import type { EntityDescriptor } from "../../sql/statements/entity.js";
-import type { RelationshipDef } from "./relationship-def.js";
+import type { LoadStrategy, RelationshipDef } from "./relationship-def.js";
 import type { Registry } from "./registry.js";
 import type { Connection } from "../../engine/connection.js";
 import { NO_VALUE, SESSION } from "../session/instance-state.js";
@@ -38,7 +38,9 @@ export interface ExpressionProperty {
   readonly expression: Expression<unknown, any>;
 }
 
-export type RelationshipDirection = "manyToOne" | "oneToMany";
+export type RelationshipDirection = "manyToOne" | "oneToMany" | "manyToMany";
+
+type Col = Column<string, unknown, boolean>;
 
 /** A relationship; the fields after `def` are filled in by configure(). */
 export interface RelationshipProperty {
@@ -53,10 +55,26 @@ export interface RelationshipProperty {
    * Column pairs of the foreign key: `[referenced column on the "one" side, referencing column on the
    * "many" side]`. For many-to-one the referencing column is the parent's; for one-to-many the target's.
    */
-  pairs: Array<[Column<string, unknown, boolean>, Column<string, unknown, boolean>]>;
+  pairs: Array<[Col, Col]>;
   backPopulates: RelationshipProperty | undefined;
   viewonly: boolean;
   cascade: ReadonlySet<string>;
+  /**
+   * Many-to-many: the association table, with `[parent column, association column]` pairs
+   * (`secondaryParent`) and `[target column, association column]` pairs (`secondaryTarget`); `pairs`
+   * is empty then.
+   */
+  secondary: Table | undefined;
+  secondaryParent: Array<[Col, Col]>;
+  secondaryTarget: Array<[Col, Col]>;
+  /** Default loading strategy (the `lazy` option; "raise" when not given). */
+  lazy: LoadStrategy;
+  /** Collection order when loaded (from `orderBy`), target columns. */
+  orderBy: Array<{ readonly column: Col; readonly desc: boolean }>;
+  /** Extra criteria on the target when loading (from `where`, called with the target class at configure time). */
+  where: Expression<boolean, any> | undefined;
+  passiveDeletes: boolean | "all";
+  innerJoin: boolean;
 }
 
 /** Any mapped property. */

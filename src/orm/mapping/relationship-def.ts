@@ -23,9 +23,48 @@ export interface RelationshipOptions {
   uselist?: boolean;
   /** Used only for loading; changes through it are not flushed. */
   viewonly?: boolean;
-  /** Comma-separated cascades (default "save-update, merge"); full support arrives with relationship loading. */
+  /**
+   * Comma-separated cascades (default "save-update, merge"): save-update, merge, delete,
+   * delete-orphan, refresh-expire, expunge; "all" is every one but delete-orphan; "none" clears.
+   */
   cascade?: string;
+  /**
+   * Many-to-many: the name of the association table (a Table of the same MetaData) whose two
+   * foreign keys link this model's table and the target's. The ORM inserts and deletes its rows as
+   * the collection changes.
+   */
+  secondary?: string;
+  /** How the relationship loads when its parent is loaded without a loader option for it (default "raise"). */
+  lazy?: LoadStrategy;
+  /** Order of a collection when loaded: target attribute keys, each optionally followed by " desc" (e.g. "createdAt desc"). */
+  orderBy?: string | readonly string[];
+  /**
+   * Extra criteria on the target when loading (e.g. `(a: typeof Address) => a.isDefault.eq(true)`),
+   * on top of the foreign key join. Such a relationship must be `viewonly`.
+   */
+  where?: (target: any) => unknown;
+  /**
+   * Declares the reverse relationship on the target (created at configure time) instead of writing it
+   * there with backPopulates: its name, or its name and options.
+   */
+  backref?: string | { readonly name: string; readonly options?: Omit<RelationshipOptions, "backref" | "backPopulates"> };
+  /**
+   * Deleting the parent leaves unloaded children to the database's ON DELETE (CASCADE / SET NULL)
+   * instead of loading them to delete or detach them; "all" leaves loaded children alone too.
+   */
+  passiveDeletes?: boolean | "all";
+  /** Joined loading of this relationship uses an INNER JOIN (for a NOT NULL many-to-one). */
+  innerJoin?: boolean;
 }
+
+/**
+ * Loading strategies: "raise" (the default: reading an unloaded relationship throws, naming the
+ * loader options that would have loaded it), "selectin" (a second SELECT … WHERE key IN (…), in
+ * batches), "joined" (LEFT OUTER JOIN in the same SELECT), "subquery" (a second SELECT joined to the
+ * first query as a subquery), "noload" (never loaded: empty / null), "writeOnly" (a collection that
+ * is never loaded, only queried, added to and removed from).
+ */
+export type LoadStrategy = "raise" | "selectin" | "joined" | "subquery" | "noload" | "writeOnly";
 
 /** A relationship as declared; `T` is the attribute's TypeScript type (`Post[]`, `User | null`). */
 export class RelationshipDef<T = unknown> {
@@ -37,7 +76,21 @@ export class RelationshipDef<T = unknown> {
   ) {}
 }
 
-const KNOWN = new Set(["backPopulates", "foreignKeys", "remoteSide", "uselist", "viewonly", "cascade"]);
+const KNOWN = new Set([
+  "backPopulates",
+  "foreignKeys",
+  "remoteSide",
+  "uselist",
+  "viewonly",
+  "cascade",
+  "secondary",
+  "lazy",
+  "orderBy",
+  "where",
+  "backref",
+  "passiveDeletes",
+  "innerJoin",
+]);
 
 /**
  * Declares a relationship to another model, named by its class name or table name.
