@@ -24,7 +24,8 @@ export interface SyncColumns {
 
 const cache = new WeakMap<RelationshipProperty, SyncColumns>();
 
-function propFor(mapper: Mapper, col: Column<string, unknown, boolean>): ColumnProperty {
+/** The attribute of `mapper` that holds `col` (its own column, or the same attribute in another table of joined inheritance). */
+export function propFor(mapper: Mapper, col: Column<string, unknown, boolean>): ColumnProperty {
   const p = mapper.columns.find((x) => x.column === col || x.alsoColumns.includes(col));
   // configure() only accepts foreign keys between the mapped tables, so this cannot miss.
   if (!p) throw new Error(`internal: ${mapper.name} maps no attribute to ${col.toString()}`);

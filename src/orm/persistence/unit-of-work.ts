@@ -13,6 +13,9 @@ import { NO_VALUE, stateOf, type Instance, type InstanceState } from "../session
 import { deleteLevels, mapperOrder, rowLevels } from "./commit-order.js";
 import { applySync, columnsOf, parentReady, valuesKey, type Sync } from "./sync.js";
 import { deleteRows, insertRows, netChanges } from "./writers.js";
+import { associationChanges, deleteAssociations, deleteAssociationsOf, insertAssociations } from "./association-writer.js";
+import { loadDeletedChildren } from "./cascades.js";
+import type { LoadTarget } from "../loading/instance-loader.js";
 import { updateRows } from "./update-writer.js";
 
 /** What a flush must write, as the session recorded it. */
@@ -21,6 +24,8 @@ export interface FlushWork {
   readonly pending: InstanceState[];
   readonly dirty: readonly InstanceState[];
   readonly deleted: readonly InstanceState[];
+  /** The session, which objects loaded by the flush (children of deleted objects) join. */
+  readonly loader?: LoadTarget;
 }
 
 /** What a flush wrote; the session finalises these states. */
@@ -66,14 +71,17 @@ function planRelationships(work: FlushWork, deleting: Set<InstanceState>, synced
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i]!;
     for (const rel of s.mapper.relationships) {
-      if (rel.viewonly || rel.direction !== "oneToMany" || !s.related?.has(rel.key)) continue;
+      if (rel.viewonly || rel.direction === "manyToOne" || !s.related?.has(rel.key)) continue;
       for (const m of [...members(s.related.get(rel.key)), ...removedMembers(s.related.get(rel.key))]) {
         const ms = stateOf(m);
         if (!ms || deleting.has(ms)) continue;
         if (rel.cascade.has("delete") && ms.status === "persistent") {
           deleting.add(ms);
           queue.push(ms);
-        } else clears.push({ child: ms, rel, parent: null });
+        } else if (rel.direction === "oneToMany" && rel.passiveDeletes !== "all") {
+          // Children let go of the parent, unless "all" leaves their key to the database's ON DELETE.
+          clears.push({ child: ms, rel, parent: null });
+        }
       }
     }
   }
@@ -87,8 +95,11 @@ function planRelationships(work: FlushWork, deleting: Set<InstanceState>, synced
       if (rel.direction === "manyToOne") {
         const ps = value ? stateOf(value) : undefined;
         viaReferences.push({ child: s, rel, parent: ps && !deleting.has(ps) ? ps : null });
+        // De-assigned from a parent whose collection deletes orphans.
+        if (!value && rel.backPopulates?.cascade.has("delete-orphan")) orphans.push(s);
         continue;
       }
+      if (rel.direction === "manyToMany") continue;
       for (const m of members(value)) {
         const ms = stateOf(m);
         if (ms && !deleting.has(ms)) viaCollections.push({ child: ms, rel, parent: s });
@@ -184,6 +195,11 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
     if (rels.length === 0) continue;
     for (const rel of rels) {
       if (s.related?.has(rel.key)) continue;
+      if (rel.direction === "manyToMany") {
+        // Pairs with a new object come from collections, and the other side fills this one as it adds.
+        (s.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(s, rel) : null);
+        continue;
+      }
       const cols = columnsOf(rel);
       if (rel.direction === "manyToOne") {
         if (cols.many.every((p) => s.get(p.index) === null)) (s.related ??= new Map()).set(rel.key, null);
@@ -253,8 +269,10 @@ function toSave(work: FlushWork, deleting: ReadonlySet<InstanceState>, synced: R
 /** Writes the recorded changes on `conn`. Throws on the first failure; the caller rolls the transaction back. */
 export async function runFlush(conn: Connection, work: FlushWork): Promise<FlushOutcome> {
   const deleting = new Set(work.deleted);
+  if (deleting.size > 0 && work.loader) await loadDeletedChildren(conn, work.loader, deleting);
   const synced = new Set<InstanceState>();
   const syncs = planRelationships(work, deleting, synced);
+  const pairs = associationChanges(work.pending.concat(work.dirty), deleting);
   const saving = toSave(work, deleting, synced);
 
   const inserts = byMapper(work.pending);
@@ -293,6 +311,10 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
       await fire("afterUpdate", changed, conn);
     }
   }
+  // Association rows: removed pairs and those of deleted objects go first, then added pairs (both objects exist now).
+  await deleteAssociations(conn, pairs.removed);
+  if (deletes.size > 0) await deleteAssociationsOf(conn, deletes);
+  await insertAssociations(conn, pairs.added);
   for (const mapper of [...order].reverse()) {
     const gone = deletes.get(mapper);
     if (!gone) continue;

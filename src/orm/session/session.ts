@@ -455,6 +455,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       pending: this.#new.toArray(),
       dirty: this.#dirty.toArray().filter((s) => s.status === "persistent"),
       deleted: [...this.#deleted],
+      loader: this as LoadTarget,
     };
     let outcome: FlushOutcome;
     try {

@@ -1,0 +1,100 @@
+/**
+ * Deletes that reach unloaded collections: before a flush deletes objects, the children of their
+ * one-to-many relationships that were never loaded are SELECTed (by foreign key, a batch of parents
+ * per statement) and put in the parents' collections, so the unit of work deletes them (delete
+ * cascade, recursively) or sets their foreign key to NULL like loaded ones. `passiveDeletes` leaves
+ * them to the database's ON DELETE instead. Called only by unit-of-work.ts.
+ */
+import { and, or } from "../../sql/elements/conjunctions.js";
+import { select } from "../../sql/statements/select.js";
+import type { Connection } from "../../engine/connection.js";
+import { newCollection } from "../mapping/instrumentation.js";
+import type { RelationshipProperty } from "../mapping/mapper.js";
+import { loadInstance, type LoadTarget } from "../loading/instance-loader.js";
+import { stateOf, type InstanceState } from "../session/instance-state.js";
+import { columnsOf, valuesKey } from "./sync.js";
+
+/** Parents per SELECT. */
+const BATCH = 500;
+
+/** Whether deleting an object must load this relationship's children first. */
+function needsLoading(s: InstanceState, rel: RelationshipProperty): boolean {
+  return rel.direction === "oneToMany" && !rel.viewonly && rel.passiveDeletes === false && !s.related?.has(rel.key);
+}
+
+/** Loads `rel`'s children of `parents` into their collections; returns the children. */
+async function loadChildren(conn: Connection, target: LoadTarget, rel: RelationshipProperty, parents: readonly InstanceState[]): Promise<InstanceState[]> {
+  const { one, many } = columnsOf(rel);
+  const mapper = rel.target;
+  const found: InstanceState[] = [];
+  const byParent = new Map<string, object[]>();
+  for (let i = 0; i < parents.length; i += BATCH) {
+    const chunk = parents.slice(i, i + BATCH);
+    const where =
+      many.length === 1
+        ? many[0]!.column.in(chunk.map((p) => p.get(one[0]!.index)))
+        : or(...chunk.map((p) => and(...many.map((c, j) => c.column.eq(p.get(one[j]!.index))))));
+    const count = mapper.selectItems().length;
+    const res = await conn._executeArrays(select(mapper.mappedClass as never).where(where));
+    for (const row of res.rows) {
+      const obj = loadInstance(target, mapper, row, 0, count);
+      const cs = obj ? stateOf(obj) : undefined;
+      if (!cs || cs.status === "deleted") continue;
+      found.push(cs);
+      const k = valuesKey(cs, many);
+      const list = byParent.get(k);
+      if (list) list.push(cs.obj);
+      else byParent.set(k, [cs.obj]);
+    }
+  }
+  const back = rel.backPopulates;
+  for (const p of parents) {
+    // A child moved to another parent in memory (not flushed yet) no longer belongs here.
+    const items = (byParent.get(valuesKey(p, one)) ?? []).filter((o) => {
+      const cs = stateOf(o)!;
+      return !back || !cs.related?.has(back.key) || cs.related.get(back.key) === p.obj;
+    });
+    (p.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(p, rel, items) : (items[0] ?? null));
+  }
+  return found;
+}
+
+/**
+ * Loads the unloaded one-to-many children of the objects being deleted (and, through delete
+ * cascades, of their children), adding cascaded children to `deleting`.
+ */
+export async function loadDeletedChildren(conn: Connection, target: LoadTarget, deleting: Set<InstanceState>): Promise<void> {
+  let round = [...deleting];
+  while (round.length > 0) {
+    const groups = new Map<RelationshipProperty, InstanceState[]>();
+    const next: InstanceState[] = [];
+    for (const s of round)
+      for (const rel of s.mapper.relationships) {
+        if (!rel.viewonly && rel.cascade.has("delete") && s.related?.has(rel.key)) {
+          // Loaded children deleted by cascade may have unloaded children of their own.
+          const v = s.related.get(rel.key);
+          for (const m of (Array.isArray(v) ? v : v ? [v] : []) as object[]) {
+            const ms = stateOf(m);
+            if (ms && ms.status === "persistent" && !deleting.has(ms)) {
+              deleting.add(ms);
+              next.push(ms);
+            }
+          }
+        }
+        if (!needsLoading(s, rel)) continue;
+        const g = groups.get(rel);
+        if (g) g.push(s);
+        else groups.set(rel, [s]);
+      }
+    for (const [rel, parents] of groups) {
+      const children = await loadChildren(conn, target, rel, parents);
+      if (!rel.cascade.has("delete")) continue;
+      for (const c of children)
+        if (!deleting.has(c)) {
+          deleting.add(c);
+          next.push(c);
+        }
+    }
+    round = next;
+  }
+}
