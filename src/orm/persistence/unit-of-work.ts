@@ -270,8 +270,15 @@ function toSave(work: FlushWork, deleting: ReadonlySet<InstanceState>, synced: R
 export async function runFlush(conn: Connection, work: FlushWork): Promise<FlushOutcome> {
   const deleting = new Set(work.deleted);
   if (deleting.size > 0 && work.loader) await loadDeletedChildren(conn, work.loader, deleting);
-  const synced = new Set<InstanceState>();
-  const syncs = planRelationships(work, deleting, synced);
+  let synced = new Set<InstanceState>();
+  let syncs = planRelationships(work, deleting, synced);
+  // Orphans found by planning may have unloaded children of their own: load them and plan again.
+  for (let size = work.deleted.length; work.loader && deleting.size > size; ) {
+    size = deleting.size;
+    await loadDeletedChildren(conn, work.loader, deleting);
+    synced = new Set<InstanceState>();
+    syncs = planRelationships(work, deleting, synced);
+  }
   const pairs = associationChanges(work.pending.concat(work.dirty), deleting);
   const saving = toSave(work, deleting, synced);
 

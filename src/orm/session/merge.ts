@@ -3,8 +3,11 @@
  * object with the same primary key (loaded if needed), or onto a new pending one, following
  * relationships with the `merge` cascade. Called by session.ts.
  */
-import { setColumn, setRelated } from "../mapping/instrumentation.js";
-import type { Mapper } from "../mapping/mapper.js";
+import { newCollection, setColumn, setRelated } from "../mapping/instrumentation.js";
+import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
+import { and } from "../../sql/elements/conjunctions.js";
+import { select, type Select } from "../../sql/statements/select.js";
+import { columnsOf } from "../persistence/sync.js";
 import { identityOf } from "../loading/by-key.js";
 import type { IdentityMap } from "./identity-map.js";
 import { InstanceState, NO_VALUE, STATE, stateOf, type Instance } from "./instance-state.js";
@@ -18,6 +21,20 @@ export interface MergeHost {
   load(mapper: Mapper, pk: unknown[]): Promise<object | undefined>;
   /** Adds a new object to the session (pending), with cascades. */
   attach(state: InstanceState): void;
+  /** Runs an entity SELECT in the session (without autoflush), returning the instances. */
+  query(stmt: Select<unknown, unknown>): Promise<object[]>;
+}
+
+/**
+ * Loads a persistent object's one-to-many collection before a merge replaces it, so members that
+ * are not in the merged collection are known (and detached, or deleted as orphans).
+ */
+async function loadCollection(host: MergeHost, target: InstanceState, rel: RelationshipProperty): Promise<void> {
+  const { one, many } = columnsOf(rel);
+  const conds = many.map((c, i) => c.column.eq(target.get(one[i]!.index)));
+  const stmt = select(rel.target.mappedClass as never).where(conds.length === 1 ? conds[0]! : and(...conds));
+  const items = await host.query(stmt as Select<unknown, unknown>);
+  (target.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(target, rel, items) : (items[0] ?? null));
 }
 
 /** Merges `src` (and what its relationships hold) into the host session; returns the session's object. */
@@ -64,6 +81,8 @@ export async function mergeState(host: MergeHost, src: InstanceState, load: bool
   for (const rel of mapper.relationships) {
     if (!rel.cascade?.has("merge") || !src.related?.has(rel.key)) continue;
     const v = src.related.get(rel.key);
+    if (!fresh && load && rel.direction === "oneToMany" && target.status === "persistent" && !target.related?.has(rel.key))
+      await loadCollection(host, target, rel);
     if (Array.isArray(v)) {
       const items: object[] = [];
       for (const m of v) items.push(await mergeState(host, stateOf(m)!, load, memo));

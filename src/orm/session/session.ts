@@ -849,6 +849,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     session: this,
     load: (mapper, pk) => this.get(mapper.mappedClass, pk),
     attach: (state) => this.#attach(state),
+    query: (stmt) => this.noAutoflush(() => this.scalars(stmt)) as Promise<object[]>,
   };
 
   // ---- statements ---------------------------------------------------------------------------
