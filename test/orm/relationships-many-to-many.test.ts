@@ -61,6 +61,24 @@ class OrderItem extends Base.model("mm_order_items", {
   product: relationship<Product>("Product"),
 }) {}
 
+/** Many-to-many with a delete cascade on one side. */
+@mapped
+class Playlist extends Base.model("mm_playlists", {
+  id: column(Integer, { primaryKey: true }),
+  songs: relationship<Song[]>("Song", { secondary: "mm_playlist_songs", backPopulates: "playlists", cascade: "all" }),
+}) {}
+
+@mapped
+class Song extends Base.model("mm_songs", {
+  id: column(Integer, { primaryKey: true }),
+  playlists: relationship<Playlist[]>("Playlist", { secondary: "mm_playlist_songs", backPopulates: "songs" }),
+}) {}
+
+const playlistSongs = new Table("mm_playlist_songs", Base.metadata, {
+  playlistId: column(Integer, { primaryKey: true, foreignKey: "mm_playlists.id" }),
+  songId: column(Integer, { primaryKey: true, foreignKey: "mm_songs.id" }),
+});
+
 forEachDialect((db) => {
   beforeAll(() => Base.metadata.createAll(db.engine));
   beforeEach(() => emptyTables(db.engine, Base.metadata));
@@ -196,5 +214,24 @@ forEachDialect((db) => {
       await s.commit();
       expect(await s.scalars(select(OrderItem))).toEqual([]);
     }
+  });
+
+  it("a delete cascade on a many-to-many deletes the related objects (loaded through the association table) and all their association rows", async () => {
+    {
+      await using s = new Session(db.engine);
+      const shared = new Song({ id: 1 });
+      s.add(new Playlist({ id: 1, songs: [shared, new Song({ id: 2 })] }));
+      s.add(new Playlist({ id: 2, songs: [shared, new Song({ id: 3 })] }));
+      await s.commit();
+    }
+    {
+      await using s = new Session(db.engine);
+      s.delete((await s.get(Playlist, 1))!);
+      await s.commit();
+    }
+    await using conn = await db.engine.connect();
+    expect((await conn.execute(select(Song.id).orderBy(Song.id))).all().map((r) => Number(r.id))).toEqual([3]);
+    const left = (await conn.execute(select(playlistSongs.c.playlistId, playlistSongs.c.songId))).all();
+    expect(left.map((r) => [Number(r.playlistId), Number(r.songId)])).toEqual([[2, 3]]);
   });
 });

@@ -2,8 +2,9 @@
  * Deletes that reach unloaded collections: before a flush deletes objects, the children of their
  * one-to-many relationships that were never loaded are SELECTed (by foreign key, a batch of parents
  * per statement) and put in the parents' collections, so the unit of work deletes them (delete
- * cascade, recursively) or sets their foreign key to NULL like loaded ones. `passiveDeletes` leaves
- * them to the database's ON DELETE instead. Called only by unit-of-work.ts.
+ * cascade, recursively) or sets their foreign key to NULL like loaded ones; many-to-many objects
+ * under a delete cascade are SELECTed through the association table. `passiveDeletes` leaves them
+ * to the database's ON DELETE instead. Called only by unit-of-work.ts.
  */
 import { and, or } from "../../sql/elements/conjunctions.js";
 import { select } from "../../sql/statements/select.js";
@@ -12,14 +13,56 @@ import { newCollection } from "../mapping/instrumentation.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
 import { loadInstance, type LoadTarget } from "../loading/instance-loader.js";
 import { stateOf, type InstanceState } from "../session/instance-state.js";
-import { columnsOf, valuesKey } from "./sync.js";
+import { columnsOf, propFor, valuesKey } from "./sync.js";
 
 /** Parents per SELECT. */
 const BATCH = 500;
 
 /** Whether deleting an object must load this relationship's children first. */
 function needsLoading(s: InstanceState, rel: RelationshipProperty): boolean {
-  return rel.direction === "oneToMany" && !rel.viewonly && rel.passiveDeletes === false && !s.related?.has(rel.key);
+  if (rel.viewonly || rel.passiveDeletes !== false || s.related?.has(rel.key)) return false;
+  // Many-to-many association rows are deleted by the parent's key; only a delete cascade needs the objects.
+  return rel.direction === "oneToMany" || (rel.direction === "manyToMany" && rel.cascade.has("delete"));
+}
+
+/**
+ * Many-to-many: loads the related objects of `parents` through the association table
+ * (`SELECT target.*, assoc.parent_col FROM target JOIN assoc ON … WHERE assoc.parent_col IN (…)`).
+ */
+async function loadRelated(conn: Connection, target: LoadTarget, rel: RelationshipProperty, parents: readonly InstanceState[]): Promise<InstanceState[]> {
+  const mapper = rel.target;
+  const count = mapper.selectItems().length;
+  const parentCols = rel.secondaryParent.map(([col, assoc]) => [propFor(rel.parent, col), assoc] as const);
+  const on = rel.secondaryTarget.map(([col, assoc]) => col.eq(assoc));
+  const keyOf = (values: readonly unknown[]) => JSON.stringify(values, (_k, x) => (typeof x === "bigint" ? `${x}n` : x));
+  const found: InstanceState[] = [];
+  const byParent = new Map<string, object[]>();
+  for (let i = 0; i < parents.length; i += BATCH) {
+    const chunk = parents.slice(i, i + BATCH);
+    const where =
+      parentCols.length === 1
+        ? parentCols[0]![1].in(chunk.map((p) => p.get(parentCols[0]![0].index)))
+        : or(...chunk.map((p) => and(...parentCols.map(([prop, assoc]) => assoc.eq(p.get(prop.index))))));
+    const stmt = select(mapper.mappedClass as never, ...parentCols.map(([, assoc]) => assoc))
+      .join(rel.secondary!, on.length === 1 ? on[0]! : and(...on))
+      .where(where);
+    const res = await conn._executeArrays(stmt);
+    for (const row of res.rows) {
+      const obj = loadInstance(target, mapper, row, 0, count);
+      const cs = obj ? stateOf(obj) : undefined;
+      if (!cs || cs.status === "deleted") continue;
+      found.push(cs);
+      const k = keyOf(row.slice(count));
+      const list = byParent.get(k);
+      if (list) list.push(cs.obj);
+      else byParent.set(k, [cs.obj]);
+    }
+  }
+  for (const p of parents) {
+    const items = byParent.get(keyOf(parentCols.map(([prop]) => p.get(prop.index)))) ?? [];
+    (p.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(p, rel, items) : (items[0] ?? null));
+  }
+  return found;
 }
 
 /** Loads `rel`'s children of `parents` into their collections; returns the children. */
@@ -87,7 +130,7 @@ export async function loadDeletedChildren(conn: Connection, target: LoadTarget, 
         else groups.set(rel, [s]);
       }
     for (const [rel, parents] of groups) {
-      const children = await loadChildren(conn, target, rel, parents);
+      const children = rel.direction === "manyToMany" ? await loadRelated(conn, target, rel, parents) : await loadChildren(conn, target, rel, parents);
       if (!rel.cascade.has("delete")) continue;
       for (const c of children)
         if (!deleting.has(c)) {
