@@ -91,9 +91,15 @@ describe("many-to-many configuration", () => {
     @mapped
     class B extends Base.model("rc3_b", { id: column(Integer, { primaryKey: true }) }) {}
     const msg = mappingError(() => Base.configure());
-    expect(msg).toContain('relationship A.bs has secondary: "rc3_nope", but no table of that name is in the base\'s MetaData; define it with new Table("rc3_nope"');
-    expect(msg).toContain('relationship A.halfBs: the association table rc3_half has no foreign key to rc3_b (B); give one of its columns foreignKey: "rc3_b.id"');
-    expect(msg).toContain("relationship A.peers: several foreign keys of the association table rc3_pairs point at rc3_a (x; y), as in every self-referential many-to-many");
+    expect(msg).toContain(
+      'relationship A.bs has secondary: "rc3_nope", but no table of that name is in the base\'s MetaData; define it with new Table("rc3_nope"',
+    );
+    expect(msg).toContain(
+      'relationship A.halfBs: the association table rc3_half has no foreign key to rc3_b (B); give one of its columns foreignKey: "rc3_b.id"',
+    );
+    expect(msg).toContain(
+      "relationship A.peers: several foreign keys of the association table rc3_pairs point at rc3_a (x; y), as in every self-referential many-to-many",
+    );
     expect(msg).toContain('foreignKeys: ["x"]');
     void A;
     void B;
@@ -144,13 +150,19 @@ describe("relationship options", () => {
       user: relationship<User>("User", { cascade: "all, delete-orphan" }),
     }) {}
     const msg = mappingError(() => Base.configure());
-    expect(msg).toContain("relationship User.posts: orderBy names 'nope', which is not a column attribute of Post; its column attributes are id, title, userId");
+    expect(msg).toContain(
+      "relationship User.posts: orderBy names 'nope', which is not a column attribute of Post; its column attributes are id, title, userId",
+    );
     expect(msg).toContain("relationship User.drafts has where: criteria, which apply only when loading");
-    expect(msg).toContain('relationship User.lazyPosts: lazy: "sometimes" is not a loading strategy; use one of raise, selectin, joined, subquery, noload, writeOnly');
+    expect(msg).toContain(
+      'relationship User.lazyPosts: lazy: "sometimes" is not a loading strategy; use one of raise, selectin, joined, subquery, noload, writeOnly',
+    );
     expect(msg).toContain("relationship User.both has both backref and backPopulates, which are mutually exclusive");
     expect(msg).toContain('relationship User.passive: can\'t set passiveDeletes: "all" together with the delete or delete-orphan cascade');
     expect(msg).toContain("relationship User.orphanless: the delete-orphan cascade requires delete");
-    expect(msg).toContain('relationship Post.user: delete-orphan cascade is configured only on the "one" side of a one-to-many relationship, not on the "many" side of a many-to-one relationship');
+    expect(msg).toContain(
+      'relationship Post.user: delete-orphan cascade is configured only on the "one" side of a one-to-many relationship, not on the "many" side of a many-to-one relationship',
+    );
   });
 
   it("calls where with the target class for viewonly relationships, creates backref accessors, and reduces viewonly cascades", () => {
@@ -159,7 +171,12 @@ describe("relationship options", () => {
     class User extends Base.model("rc6_users", {
       id: column(Integer, { primaryKey: true }),
       posts: relationship<Post[]>("Post", { backref: { name: "author", options: { innerJoin: true } }, cascade: "all, delete-orphan" }),
-      published: relationship<Post[]>("Post", { viewonly: true, cascade: "all", where: (p: typeof Post) => p.status.eq("published"), lazy: "selectin" }),
+      published: relationship<Post[]>("Post", {
+        viewonly: true,
+        cascade: "all",
+        where: (p: typeof Post) => p.status.eq("published"),
+        lazy: "selectin",
+      }),
     }) {}
     @mapped
     class Post extends Base.model("rc6_posts", {

@@ -180,7 +180,9 @@ forEachDialect((db) => {
       await s.commit();
     }
     await using conn = await db.engine.connect();
-    const rows = (await conn.execute(select(follows.c.followerId, follows.c.followedId).orderBy(follows.c.followerId, follows.c.followedId)))
+    const rows = (
+      await conn.execute(select(follows.c.followerId, follows.c.followedId).orderBy(follows.c.followerId, follows.c.followedId))
+    )
       .all()
       .map((r) => [Number(r.followerId), Number(r.followedId)]);
     expect(rows).toEqual([

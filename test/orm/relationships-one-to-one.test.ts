@@ -46,7 +46,10 @@ forEachDialect((db) => {
   beforeAll(() => Base.metadata.createAll(db.engine));
   beforeEach(() => emptyTables(db.engine, Base.metadata));
 
-  const rows = async <T>(stmt: Parameters<Awaited<ReturnType<typeof db.engine.connect>>["execute"]>[0], map: (r: any) => T): Promise<T[]> => {
+  const rows = async <T>(
+    stmt: Parameters<Awaited<ReturnType<typeof db.engine.connect>>["execute"]>[0],
+    map: (r: any) => T,
+  ): Promise<T[]> => {
     await using conn = await db.engine.connect();
     return (await conn.execute(stmt)).all().map(map);
   };
@@ -66,7 +69,12 @@ forEachDialect((db) => {
       a.avatar = new Avatar({ id: 2 });
       await s.commit();
     }
-    expect(await rows(select(Profile.id, Profile.accountId).orderBy(Profile.id), (r) => [Number(r.id), r.accountId === null ? null : Number(r.accountId)])).toEqual([
+    expect(
+      await rows(select(Profile.id, Profile.accountId).orderBy(Profile.id), (r) => [
+        Number(r.id),
+        r.accountId === null ? null : Number(r.accountId),
+      ]),
+    ).toEqual([
       [1, null],
       [2, 1],
     ]);

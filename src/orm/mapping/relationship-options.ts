@@ -29,7 +29,9 @@ function parseOrderBy(rel: RelationshipProperty, target: Mapper, where: string, 
     }
     const p = target.byKey.get(key);
     if (p?.kind !== "column") {
-      problems.push(`${where}: orderBy names '${key}', which is not a column attribute of ${target.name}; its column attributes are ${columnList(target)}`);
+      problems.push(
+        `${where}: orderBy names '${key}', which is not a column attribute of ${target.name}; its column attributes are ${columnList(target)}`,
+      );
       continue;
     }
     out.push({ column: (p as ColumnProperty).column, desc: direction === "desc" });
@@ -59,7 +61,9 @@ function resolveWhere(rel: RelationshipProperty, target: Mapper, where: string, 
     return;
   }
   if (!(criteria instanceof Expression)) {
-    problems.push(`${where}: its where function must return a SQL expression on ${target.name} (e.g. ${target.name}.x.eq(1)), got ${typeof criteria}`);
+    problems.push(
+      `${where}: its where function must return a SQL expression on ${target.name} (e.g. ${target.name}.x.eq(1)), got ${typeof criteria}`,
+    );
     return;
   }
   rel.where = criteria as RelationshipProperty["where"];
@@ -70,8 +74,10 @@ export function resolveOptions(rel: RelationshipProperty, target: Mapper, proble
   const where = `relationship ${rel.parent.name}.${rel.key}`;
   const o = rel.def.options;
   const lazy = o.lazy ?? "raise";
-  if (!STRATEGIES.includes(lazy)) problems.push(`${where}: lazy: "${String(lazy)}" is not a loading strategy; use one of ${STRATEGIES.join(", ")}`);
-  else if (lazy === "writeOnly" && !rel.uselist) problems.push(`${where}: lazy: "writeOnly" is for collections, and this relationship holds one object`);
+  if (!STRATEGIES.includes(lazy))
+    problems.push(`${where}: lazy: "${String(lazy)}" is not a loading strategy; use one of ${STRATEGIES.join(", ")}`);
+  else if (lazy === "writeOnly" && !rel.uselist)
+    problems.push(`${where}: lazy: "writeOnly" is for collections, and this relationship holds one object`);
   rel.lazy = lazy;
   const passive = o.passiveDeletes ?? false;
   if (passive !== true && passive !== false && passive !== "all")
@@ -90,7 +96,9 @@ export function resolveOptions(rel: RelationshipProperty, target: Mapper, proble
         } relationship; put cascade: "all, delete-orphan" on the collection of ${target.name} that holds ${rel.parent.name} objects instead`,
       );
     else if (!rel.cascade.has("delete"))
-      problems.push(`${where}: the delete-orphan cascade requires delete; write cascade: "all, delete-orphan" (or "save-update, merge, delete, delete-orphan")`);
+      problems.push(
+        `${where}: the delete-orphan cascade requires delete; write cascade: "all, delete-orphan" (or "save-update, merge, delete, delete-orphan")`,
+      );
   }
   parseOrderBy(rel, target, where, problems);
   resolveWhere(rel, target, where, problems);

@@ -33,7 +33,13 @@ function colsText(fk: ForeignKeyConstraint): string {
  * Resolves `rel.def.options.secondary` into `rel.secondary`, `secondaryParent` and
  * `secondaryTarget`; returns false (after pushing a problem) when it cannot.
  */
-export function resolveSecondary(rel: RelationshipProperty, target: Mapper, metadata: MetaData, mapperOf: (t: Table) => Mapper | undefined, problems: string[]): boolean {
+export function resolveSecondary(
+  rel: RelationshipProperty,
+  target: Mapper,
+  metadata: MetaData,
+  mapperOf: (t: Table) => Mapper | undefined,
+  problems: string[],
+): boolean {
   const where = `relationship ${rel.parent.name}.${rel.key}`;
   const name = rel.def.options.secondary!;
   const table = findTable(metadata, name);
@@ -51,9 +57,11 @@ export function resolveSecondary(rel: RelationshipProperty, target: Mapper, meta
     );
     return false;
   }
-  const refersTo = (fk: ForeignKeyConstraint, tables: readonly Table[]): boolean => fk.isResolvable() && tables.includes(fk.resolve().table);
+  const refersTo = (fk: ForeignKeyConstraint, tables: readonly Table[]): boolean =>
+    fk.isResolvable() && tables.includes(fk.resolve().table);
   const keys = rel.def.options.foreignKeys;
-  const named = (fk: ForeignKeyConstraint): boolean => keys !== undefined && fk.columns.every((c) => keys.includes(c.key) || keys.includes(c.name));
+  const named = (fk: ForeignKeyConstraint): boolean =>
+    keys !== undefined && fk.columns.every((c) => keys.includes(c.key) || keys.includes(c.name));
   let toParent = table.foreignKeys.filter((fk) => refersTo(fk, rel.parent.tables));
   let toTarget = table.foreignKeys.filter((fk) => refersTo(fk, target.tables));
   if (keys) {

@@ -98,7 +98,8 @@ export async function insertAssociations(conn: Connection, added: Pairs): Promis
     if (rows.length === 0) continue;
     const width = rel.secondaryParent.length + rel.secondaryTarget.length;
     const chunk = Math.max(1, Math.min(1000, Math.floor(conn.dialect.caps.maxBindParams / width)));
-    for (let i = 0; i < rows.length; i += chunk) await conn._executeArrays(insert(rel.secondary!).values(rows.slice(i, i + chunk) as never));
+    for (let i = 0; i < rows.length; i += chunk)
+      await conn._executeArrays(insert(rel.secondary!).values(rows.slice(i, i + chunk) as never));
   }
 }
 

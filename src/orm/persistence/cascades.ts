@@ -29,7 +29,12 @@ function needsLoading(s: InstanceState, rel: RelationshipProperty): boolean {
  * Many-to-many: loads the related objects of `parents` through the association table
  * (`SELECT target.*, assoc.parent_col FROM target JOIN assoc ON … WHERE assoc.parent_col IN (…)`).
  */
-async function loadRelated(conn: Connection, target: LoadTarget, rel: RelationshipProperty, parents: readonly InstanceState[]): Promise<InstanceState[]> {
+async function loadRelated(
+  conn: Connection,
+  target: LoadTarget,
+  rel: RelationshipProperty,
+  parents: readonly InstanceState[],
+): Promise<InstanceState[]> {
   const mapper = rel.target;
   const count = mapper.selectItems().length;
   const parentCols = rel.secondaryParent.map(([col, assoc]) => [propFor(rel.parent, col), assoc] as const);
@@ -66,7 +71,12 @@ async function loadRelated(conn: Connection, target: LoadTarget, rel: Relationsh
 }
 
 /** Loads `rel`'s children of `parents` into their collections; returns the children. */
-async function loadChildren(conn: Connection, target: LoadTarget, rel: RelationshipProperty, parents: readonly InstanceState[]): Promise<InstanceState[]> {
+async function loadChildren(
+  conn: Connection,
+  target: LoadTarget,
+  rel: RelationshipProperty,
+  parents: readonly InstanceState[],
+): Promise<InstanceState[]> {
   const { one, many } = columnsOf(rel);
   const mapper = rel.target;
   const found: InstanceState[] = [];
@@ -130,7 +140,8 @@ export async function loadDeletedChildren(conn: Connection, target: LoadTarget, 
         else groups.set(rel, [s]);
       }
     for (const [rel, parents] of groups) {
-      const children = rel.direction === "manyToMany" ? await loadRelated(conn, target, rel, parents) : await loadChildren(conn, target, rel, parents);
+      const children =
+        rel.direction === "manyToMany" ? await loadRelated(conn, target, rel, parents) : await loadChildren(conn, target, rel, parents);
       if (!rel.cascade.has("delete")) continue;
       for (const c of children)
         if (!deleting.has(c)) {
