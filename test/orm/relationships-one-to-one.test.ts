@@ -16,14 +16,15 @@ class Account extends Base.model("oo_accounts", {
 @mapped
 class Profile extends Base.model("oo_profiles", {
   id: column(Integer, { primaryKey: true }),
-  // No unique constraint: the flush INSERTs the new child before it UPDATEs/DELETEs the old one.
-  accountId: column(Integer, { nullable: true, foreignKey: "oo_accounts.id" }),
+  // Unique: the flush UPDATEs the old child (NULL) before it INSERTs the new one.
+  accountId: column(Integer, { nullable: true, unique: true, foreignKey: "oo_accounts.id" }),
   account: relationship<Account | null>("Account", { backPopulates: "profile" }),
 }) {}
 
 @mapped
 class Avatar extends Base.model("oo_avatars", {
   id: column(Integer, { primaryKey: true }),
+  // Not unique: the orphan is DELETEd after the new avatar is INSERTed.
   accountId: column(Integer, { foreignKey: "oo_accounts.id" }),
   account: relationship<Account | null>("Account", { backPopulates: "avatar" }),
 }) {}

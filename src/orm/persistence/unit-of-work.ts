@@ -266,6 +266,32 @@ function toSave(work: FlushWork, deleting: ReadonlySet<InstanceState>, synced: R
   return out;
 }
 
+/** Whether some updated row's foreign key is to be filled from a new row of the same model. */
+function needsNewRow(changed: readonly InstanceState[], syncs: Map<InstanceState, Sync[]>, mapper: Mapper): boolean {
+  if (syncs.size === 0) return false;
+  for (const s of changed) for (const x of syncs.get(s) ?? []) if (x.parent?.status === "pending" && x.parent.mapper.root === mapper.root) return true;
+  return false;
+}
+
+/** UPDATEs the changed rows of one mapper (changed columns only), with their events. */
+async function writeUpdates(conn: Connection, mapper: Mapper, changed: readonly InstanceState[], syncs: Map<InstanceState, Sync[]>): Promise<void> {
+  runSyncs(changed, syncs);
+  await fire("beforeUpdate", changed, conn);
+  const rows: InstanceState[] = [];
+  const indexes: number[][] = [];
+  for (const s of changed) {
+    const idx = netChanges(s);
+    if (idx.length === 0) continue;
+    rows.push(s);
+    indexes.push(idx);
+  }
+  const withExpressions = rows.length > 0 ? await updateRows(conn, mapper, rows, indexes) : [];
+  // Column properties may depend on what changed: read them again.
+  if (mapper.expressions.length > 0) for (const s of rows) for (const p of s.mapper.expressions) s.set(p.index, NO_VALUE);
+  unloadExpressions(withExpressions);
+  await fire("afterUpdate", changed, conn);
+}
+
 /** Writes the recorded changes on `conn`. Throws on the first failure; the caller rolls the transaction back. */
 export async function runFlush(conn: Connection, work: FlushWork): Promise<FlushOutcome> {
   const deleting = new Set(work.deleted);
@@ -289,6 +315,11 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
 
   for (const mapper of order) {
     const news = inserts.get(mapper);
+    const changed = updates.get(mapper);
+    // UPDATEs first (as SQLAlchemy does), so a child let go of frees a unique key a new row takes;
+    // unless an updated row now points at a new row of the same model, which must exist first.
+    const updateFirst = changed !== undefined && news !== undefined && !needsNewRow(changed, syncs, mapper);
+    if (changed && updateFirst) await writeUpdates(conn, mapper, changed, syncs);
     if (news) {
       for (const level of rowLevels(news)) {
         runSyncs(level, syncs);
@@ -299,24 +330,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
         await fire("afterInsert", level, conn);
       }
     }
-    const changed = updates.get(mapper);
-    if (changed) {
-      runSyncs(changed, syncs);
-      await fire("beforeUpdate", changed, conn);
-      const rows: InstanceState[] = [];
-      const indexes: number[][] = [];
-      for (const s of changed) {
-        const idx = netChanges(s);
-        if (idx.length === 0) continue;
-        rows.push(s);
-        indexes.push(idx);
-      }
-      const withExpressions = rows.length > 0 ? await updateRows(conn, mapper, rows, indexes) : [];
-      // Column properties may depend on what changed: read them again.
-      if (mapper.expressions.length > 0) for (const s of rows) for (const p of s.mapper.expressions) s.set(p.index, NO_VALUE);
-      unloadExpressions(withExpressions);
-      await fire("afterUpdate", changed, conn);
-    }
+    if (changed && !updateFirst) await writeUpdates(conn, mapper, changed, syncs);
   }
   // Association rows: removed pairs and those of deleted objects go first, then added pairs (both objects exist now).
   await deleteAssociations(conn, pairs.removed);
