@@ -52,13 +52,16 @@ export function associationChanges(changed: readonly InstanceState[], deleting: 
       // A new object's collection was empty before; an unchanged one has no snapshot.
       const before = (value as InstrumentedList | null)?.snapshot ?? (s.status === "pending" ? [] : undefined);
       if (!before) continue;
+      // Sets keep large collections linear.
+      const was = new Set(before);
+      const now = new Set(list);
       for (const m of list) {
         const ms = stateOf(m);
-        if (ms && !before.includes(m) && !deleting.has(ms)) record(out.added, rel, s, ms);
+        if (ms && !was.has(m) && !deleting.has(ms)) record(out.added, rel, s, ms);
       }
       for (const m of before) {
         const ms = stateOf(m);
-        if (ms && !list.includes(m)) record(out.removed, rel, s, ms);
+        if (ms && !now.has(m)) record(out.removed, rel, s, ms);
       }
     }
   }
