@@ -236,4 +236,37 @@ forEachDialect((db) => {
     const left = (await conn.execute(select(playlistSongs.c.playlistId, playlistSongs.c.songId))).all();
     expect(left.map((r) => [Number(r.playlistId), Number(r.songId)])).toEqual([[2, 3]]);
   });
+
+  it("assigning a collection that was never loaded replaces every pair of the object, also through merge", async () => {
+    {
+      await using s = new Session(db.engine);
+      s.add(new Post({ id: 1, title: "x", tags: [new Tag({ id: 10, name: "a" }), new Tag({ id: 11, name: "b" })] }));
+      s.add(new Tag({ id: 12, name: "c" }));
+      await s.commit();
+    }
+    {
+      await using s = new Session(db.engine);
+      const p = (await s.get(Post, 1))!;
+      const [b, c] = await s.scalars(
+        select(Tag)
+          .where(Tag.id.in([11, 12]))
+          .orderBy(Tag.id),
+      );
+      p.tags = [b!, c!];
+      await s.commit();
+    }
+    expect(await pairs()).toEqual([
+      [1, 11],
+      [1, 12],
+    ]);
+    {
+      // A detached copy with its tags, merged: the session's post takes exactly those pairs.
+      await using s = new Session(db.engine);
+      const copy = new Post({ id: 1, title: "merged", tags: [new Tag({ id: 10, name: "a" })] });
+      const merged = await s.merge(copy);
+      expect(merged.tags.map((t) => t.id)).toEqual([10]);
+      await s.commit();
+    }
+    expect(await pairs()).toEqual([[1, 10]]);
+  });
 });

@@ -138,6 +138,11 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   declare rel: RelationshipProperty | undefined;
   /** @internal Members at load or last flush; taken on the first change. */
   declare snapshot: T[] | undefined;
+  /**
+   * @internal Many-to-many: assigned over a collection that was never loaded, so its old members
+   * are unknown; the flush deletes every association row of the owner before inserting these.
+   */
+  declare replaced: boolean;
 
   #changing(): void {
     const s = this.owner;
@@ -219,6 +224,7 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   _load(items: readonly T[]): void {
     super.splice(0, this.length, ...items);
     this.snapshot = undefined;
+    this.replaced = false;
   }
 }
 
@@ -230,6 +236,7 @@ export function newCollection(owner: InstanceState, rel: RelationshipProperty, i
     owner: { value: owner, writable: true, enumerable: false },
     rel: { value: rel, writable: true, enumerable: false },
     snapshot: { value: undefined, writable: true, enumerable: false },
+    replaced: { value: false, writable: true, enumerable: false },
   });
   return list;
 }
@@ -246,6 +253,7 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
     const old = related.get(rel.key) as InstrumentedList | undefined;
     const list = newCollection(s, rel);
     list.snapshot = old ? (old.snapshot ?? [...old]) : [];
+    list.replaced = old ? old.replaced : rel.direction === "manyToMany" && (s.status === "persistent" || s.status === "detached");
     related.set(rel.key, list);
     if (old && !fromBackref) for (const item of old) if (!value.includes(item)) detachBack(rel, item, s);
     list.push(...(value as object[]));

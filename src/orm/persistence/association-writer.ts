@@ -21,6 +21,8 @@ type Pairs = Map<RelationshipProperty, Map<InstanceState, Set<InstanceState>>>;
 export interface AssociationChanges {
   readonly added: Pairs;
   readonly removed: Pairs;
+  /** Collections assigned without being loaded: every association row of their owner goes first. */
+  readonly replaced: InstrumentedList[];
 }
 
 /** One of the two relationships of a back-populated pair stands for both, so a pair is recorded once. */
@@ -42,7 +44,7 @@ function record(pairs: Pairs, rel: RelationshipProperty, parent: InstanceState, 
 
 /** The pairs added to and removed from the many-to-many collections of changed objects. */
 export function associationChanges(changed: readonly InstanceState[], deleting: ReadonlySet<InstanceState>): AssociationChanges {
-  const out: AssociationChanges = { added: new Map(), removed: new Map() };
+  const out: AssociationChanges = { added: new Map(), removed: new Map(), replaced: [] };
   for (const s of changed) {
     if (!s.related || deleting.has(s)) continue;
     for (const rel of s.mapper.relationships) {
@@ -52,6 +54,7 @@ export function associationChanges(changed: readonly InstanceState[], deleting: 
       // A new object's collection was empty before; an unchanged one has no snapshot.
       const before = (value as InstrumentedList | null)?.snapshot ?? (s.status === "pending" ? [] : undefined);
       if (!before) continue;
+      if ((value as InstrumentedList).replaced) out.replaced.push(value as InstrumentedList);
       // Sets keep large collections linear.
       const was = new Set(before);
       const now = new Set(list);
@@ -106,23 +109,35 @@ export async function insertAssociations(conn: Connection, added: Pairs): Promis
   }
 }
 
+/** `DELETE FROM assoc WHERE parent_col IN (…)`: every association row of `owners` through `rel`. */
+async function deleteRowsOf(conn: Connection, rel: RelationshipProperty, owners: readonly InstanceState[]): Promise<void> {
+  const table = rel.secondary!;
+  const cols = rel.secondaryParent.map(([col, assoc]) => [propFor(rel.parent, col), assoc] as const);
+  for (let i = 0; i < owners.length; i += BATCH) {
+    const chunk = owners.slice(i, i + BATCH);
+    const where =
+      cols.length === 1
+        ? cols[0]![1].in(chunk.map((s) => s.get(cols[0]![0].index)))
+        : or(...chunk.map((s) => and(...cols.map(([p, assoc]) => assoc.eq(s.get(p.index))))));
+    await conn._executeArrays(deleteFrom(table).where(where));
+  }
+}
+
 /**
- * Deletes every association row of objects being deleted (`DELETE FROM assoc WHERE parent_col IN
- * (…)`), without loading their collections; runs before the objects' own rows go.
+ * Deletes every association row of objects being deleted, without loading their collections; runs
+ * before the objects' own rows go.
  */
 export async function deleteAssociationsOf(conn: Connection, deleting: ReadonlyMap<Mapper, readonly InstanceState[]>): Promise<void> {
   for (const [mapper, states] of deleting)
-    for (const rel of mapper.relationships) {
-      if (rel.direction !== "manyToMany" || rel.viewonly) continue;
-      const table = rel.secondary!;
-      const cols = rel.secondaryParent.map(([col, assoc]) => [propFor(rel.parent, col), assoc] as const);
-      for (let i = 0; i < states.length; i += BATCH) {
-        const chunk = states.slice(i, i + BATCH);
-        const where =
-          cols.length === 1
-            ? cols[0]![1].in(chunk.map((s) => s.get(cols[0]![0].index)))
-            : or(...chunk.map((s) => and(...cols.map(([p, assoc]) => assoc.eq(s.get(p.index))))));
-        await conn._executeArrays(deleteFrom(table).where(where));
-      }
-    }
+    for (const rel of mapper.relationships) if (rel.direction === "manyToMany" && !rel.viewonly) await deleteRowsOf(conn, rel, states);
+}
+
+/** Deletes every association row of the owners of collections assigned without being loaded. */
+export async function clearReplaced(conn: Connection, replaced: readonly InstrumentedList[]): Promise<void> {
+  for (const list of replaced) await deleteRowsOf(conn, list.rel!, [list.owner!]);
+}
+
+/** After a successful flush, replaced collections are ordinary again. */
+export function settleReplaced(replaced: readonly InstrumentedList[]): void {
+  for (const list of replaced) list.replaced = false;
 }

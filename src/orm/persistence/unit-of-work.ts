@@ -13,7 +13,14 @@ import { NO_VALUE, stateOf, type Instance, type InstanceState } from "../session
 import { deleteLevels, mapperOrder, rowLevels } from "./commit-order.js";
 import { applySync, columnsOf, parentReady, valuesKey, type Sync } from "./sync.js";
 import { deleteRows, insertRows, netChanges } from "./writers.js";
-import { associationChanges, deleteAssociations, deleteAssociationsOf, insertAssociations } from "./association-writer.js";
+import {
+  associationChanges,
+  clearReplaced,
+  deleteAssociations,
+  deleteAssociationsOf,
+  insertAssociations,
+  settleReplaced,
+} from "./association-writer.js";
 import { loadDeletedChildren } from "./cascades.js";
 import type { LoadTarget } from "../loading/instance-loader.js";
 import { updateRows } from "./update-writer.js";
@@ -333,6 +340,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     if (changed && !updateFirst) await writeUpdates(conn, mapper, changed, syncs);
   }
   // Association rows: removed pairs and those of deleted objects go first, then added pairs (both objects exist now).
+  await clearReplaced(conn, pairs.replaced);
   await deleteAssociations(conn, pairs.removed);
   if (deletes.size > 0) await deleteAssociationsOf(conn, deletes);
   await insertAssociations(conn, pairs.added);
@@ -343,5 +351,6 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     for (const level of deleteLevels(gone)) await deleteRows(conn, mapper, level);
     await fire("afterDelete", gone, conn);
   }
+  settleReplaced(pairs.replaced);
   return { inserted: work.pending, updated: saving, deleted: [...deleting] };
 }
