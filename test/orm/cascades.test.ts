@@ -302,4 +302,31 @@ forEachDialect((db) => {
       [2, 1, 1],
     ]);
   });
+
+  it("assigning a one-to-many collection that was never loaded detaches or orphan-deletes the children left out", async () => {
+    await seedUsers();
+    {
+      await using s = new Session(db.engine);
+      s.add(new Blog({ id: 1, entries: [new Entry({ id: 1 }), new Entry({ id: 2 })] }));
+      await s.commit();
+    }
+    {
+      await using s = new Session(db.engine);
+      const u = (await s.get(User, 1))!;
+      const kept = (await s.get(Post, 11))!;
+      u.posts = [kept, new Post({ id: 40, title: "new" })];
+      const blog = (await s.get(Blog, 1))!;
+      blog.entries = [(await s.get(Entry, 2))!];
+      await s.commit();
+    }
+    // Post 10 (and its comments, by delete cascade) went as an orphan; entry 1 was detached.
+    expect(await ids(Post)).toEqual([11, 12, 40]);
+    expect(await ids(Comment)).toEqual([102, 103]);
+    await using conn = await db.engine.connect();
+    const rows = (await conn.execute(select(Entry.id, Entry.blogId).orderBy(Entry.id))).all();
+    expect(rows.map((r) => [Number(r.id), r.blogId === null ? null : Number(r.blogId)])).toEqual([
+      [1, null],
+      [2, 1],
+    ]);
+  });
 });

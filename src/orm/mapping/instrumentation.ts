@@ -139,8 +139,8 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   /** @internal Members at load or last flush; taken on the first change. */
   declare snapshot: T[] | undefined;
   /**
-   * @internal Many-to-many: assigned over a collection that was never loaded, so its old members
-   * are unknown; the flush deletes every association row of the owner before inserting these.
+   * @internal Assigned over a collection that was never loaded, so its old members are unknown: the
+   * flush reads them (one-to-many) or deletes every association row of the owner (many-to-many).
    */
   declare replaced: boolean;
 
@@ -253,7 +253,7 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
     const old = related.get(rel.key) as InstrumentedList | undefined;
     const list = newCollection(s, rel);
     list.snapshot = old ? (old.snapshot ?? [...old]) : [];
-    list.replaced = old ? old.replaced : rel.direction === "manyToMany" && (s.status === "persistent" || s.status === "detached");
+    list.replaced = old ? old.replaced : rel.direction !== "manyToOne" && !rel.viewonly && (s.status === "persistent" || s.status === "detached");
     related.set(rel.key, list);
     if (old && !fromBackref) for (const item of old) if (!value.includes(item)) detachBack(rel, item, s);
     list.push(...(value as object[]));

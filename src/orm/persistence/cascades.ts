@@ -9,7 +9,7 @@
 import { and, or } from "../../sql/elements/conjunctions.js";
 import { select } from "../../sql/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
-import { newCollection } from "../mapping/instrumentation.js";
+import { newCollection, type InstrumentedList } from "../mapping/instrumentation.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
 import { loadInstance, type LoadTarget } from "../loading/instance-loader.js";
 import { stateOf, type InstanceState } from "../session/instance-state.js";
@@ -70,6 +70,37 @@ async function loadRelated(
   return found;
 }
 
+/** SELECTs `rel`'s children of `parents` by foreign key (as the database has them), per parent. */
+async function selectChildren(
+  conn: Connection,
+  target: LoadTarget,
+  rel: RelationshipProperty,
+  parents: readonly InstanceState[],
+): Promise<Map<InstanceState, object[]>> {
+  const { one, many } = columnsOf(rel);
+  const mapper = rel.target;
+  const count = mapper.selectItems().length;
+  const byKey = new Map<string, object[]>();
+  for (let i = 0; i < parents.length; i += BATCH) {
+    const chunk = parents.slice(i, i + BATCH);
+    const where =
+      many.length === 1
+        ? many[0]!.column.in(chunk.map((p) => p.get(one[0]!.index)))
+        : or(...chunk.map((p) => and(...many.map((c, j) => c.column.eq(p.get(one[j]!.index))))));
+    const res = await conn._executeArrays(select(mapper.mappedClass as never).where(where));
+    for (const row of res.rows) {
+      const obj = loadInstance(target, mapper, row, 0, count);
+      const cs = obj ? stateOf(obj) : undefined;
+      if (!cs || cs.status === "deleted") continue;
+      const k = valuesKey(cs, many);
+      const list = byKey.get(k);
+      if (list) list.push(cs.obj);
+      else byKey.set(k, [cs.obj]);
+    }
+  }
+  return new Map(parents.map((p) => [p, byKey.get(valuesKey(p, one)) ?? []]));
+}
+
 /** Loads `rel`'s children of `parents` into their collections; returns the children. */
 async function loadChildren(
   conn: Connection,
@@ -77,39 +108,44 @@ async function loadChildren(
   rel: RelationshipProperty,
   parents: readonly InstanceState[],
 ): Promise<InstanceState[]> {
-  const { one, many } = columnsOf(rel);
-  const mapper = rel.target;
   const found: InstanceState[] = [];
-  const byParent = new Map<string, object[]>();
-  for (let i = 0; i < parents.length; i += BATCH) {
-    const chunk = parents.slice(i, i + BATCH);
-    const where =
-      many.length === 1
-        ? many[0]!.column.in(chunk.map((p) => p.get(one[0]!.index)))
-        : or(...chunk.map((p) => and(...many.map((c, j) => c.column.eq(p.get(one[j]!.index))))));
-    const count = mapper.selectItems().length;
-    const res = await conn._executeArrays(select(mapper.mappedClass as never).where(where));
-    for (const row of res.rows) {
-      const obj = loadInstance(target, mapper, row, 0, count);
-      const cs = obj ? stateOf(obj) : undefined;
-      if (!cs || cs.status === "deleted") continue;
-      found.push(cs);
-      const k = valuesKey(cs, many);
-      const list = byParent.get(k);
-      if (list) list.push(cs.obj);
-      else byParent.set(k, [cs.obj]);
-    }
-  }
   const back = rel.backPopulates;
-  for (const p of parents) {
+  for (const [p, children] of await selectChildren(conn, target, rel, parents)) {
     // A child moved to another parent in memory (not flushed yet) no longer belongs here.
-    const items = (byParent.get(valuesKey(p, one)) ?? []).filter((o) => {
+    const items = children.filter((o) => {
       const cs = stateOf(o)!;
       return !back || !cs.related?.has(back.key) || cs.related.get(back.key) === p.obj;
     });
+    for (const o of items) found.push(stateOf(o)!);
     (p.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(p, rel, items) : (items[0] ?? null));
   }
   return found;
+}
+
+/**
+ * One-to-many collections assigned without being loaded: their members in the database become the
+ * collection's previous members, so those left out are detached (or deleted as orphans) like
+ * members removed from a loaded collection.
+ */
+export async function loadReplacedMembers(conn: Connection, target: LoadTarget, changed: readonly InstanceState[]): Promise<void> {
+  const groups = new Map<RelationshipProperty, InstanceState[]>();
+  for (const s of changed) {
+    if (!s.relationsChanged || !s.related) continue;
+    for (const rel of s.mapper.relationships) {
+      if (rel.direction !== "oneToMany" || rel.viewonly) continue;
+      const list = s.related.get(rel.key) as InstrumentedList | undefined;
+      if (!list?.replaced) continue;
+      const g = groups.get(rel);
+      if (g) g.push(s);
+      else groups.set(rel, [s]);
+    }
+  }
+  for (const [rel, parents] of groups)
+    for (const [p, children] of await selectChildren(conn, target, rel, parents)) {
+      const list = p.related!.get(rel.key) as InstrumentedList;
+      list.snapshot = children;
+      list.replaced = false;
+    }
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   insertAssociations,
   settleReplaced,
 } from "./association-writer.js";
-import { loadDeletedChildren } from "./cascades.js";
+import { loadDeletedChildren, loadReplacedMembers } from "./cascades.js";
 import type { LoadTarget } from "../loading/instance-loader.js";
 import { updateRows } from "./update-writer.js";
 
@@ -302,6 +302,7 @@ async function writeUpdates(conn: Connection, mapper: Mapper, changed: readonly 
 /** Writes the recorded changes on `conn`. Throws on the first failure; the caller rolls the transaction back. */
 export async function runFlush(conn: Connection, work: FlushWork): Promise<FlushOutcome> {
   const deleting = new Set(work.deleted);
+  if (work.loader && work.dirty.length > 0) await loadReplacedMembers(conn, work.loader, work.dirty);
   if (deleting.size > 0 && work.loader) await loadDeletedChildren(conn, work.loader, deleting);
   let synced = new Set<InstanceState>();
   let syncs = planRelationships(work, deleting, synced);
