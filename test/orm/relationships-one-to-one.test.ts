@@ -80,6 +80,25 @@ forEachDialect((db) => {
       [2, 1],
     ]);
     expect(await rows(select(Avatar.id, Avatar.accountId), (r) => [Number(r.id), Number(r.accountId)])).toEqual([[2, 1]]);
+    {
+      // The old child was never loaded in this session: the flush reads it to let go of it.
+      await using s = new Session(db.engine);
+      const a = (await s.get(Account, 1))!;
+      a.profile = new Profile({ id: 3 });
+      a.avatar = new Avatar({ id: 3 });
+      await s.commit();
+    }
+    expect(
+      await rows(select(Profile.id, Profile.accountId).orderBy(Profile.id), (r) => [
+        Number(r.id),
+        r.accountId === null ? null : Number(r.accountId),
+      ]),
+    ).toEqual([
+      [1, null],
+      [2, null],
+      [3, 1],
+    ]);
+    expect(await rows(select(Avatar.id, Avatar.accountId), (r) => [Number(r.id), Number(r.accountId)])).toEqual([[3, 1]]);
   });
 
   it("writes through a backref-created collection and keeps it in sync with the declared side", async () => {

@@ -228,6 +228,12 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   }
 }
 
+/**
+ * One-to-one parents whose child was replaced before it was ever loaded: the flush reads the old
+ * child from the database to detach it (or delete it as an orphan).
+ */
+export const replacedUnloaded = new WeakMap<InstanceState, Set<RelationshipProperty>>();
+
 /** A new, tracked collection for `rel` on `owner`. */
 export function newCollection(owner: InstanceState, rel: RelationshipProperty, items: readonly object[] = []): InstrumentedList {
   const list = new InstrumentedList();
@@ -262,7 +268,12 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
   if (value !== null && !stateOf(value))
     throw new ArgumentError(`${s.mapper.name}.${rel.key} takes a ${rel.def.target} object or null, got ${describeValue(value)}`);
   const old = related.get(rel.key);
-  if (old === value) return;
+  if (old === value && related.has(rel.key)) return;
+  if (!related.has(rel.key) && rel.direction === "oneToMany" && !rel.viewonly && (s.status === "persistent" || s.status === "detached")) {
+    const set = replacedUnloaded.get(s);
+    if (set) set.add(rel);
+    else replacedUnloaded.set(s, new Set([rel]));
+  }
   related.set(rel.key, value);
   s.relationsChanged = true;
   const session = s.session as unknown as ChangeSink | undefined;

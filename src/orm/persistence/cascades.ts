@@ -9,7 +9,7 @@
 import { and, or } from "../../sql/elements/conjunctions.js";
 import { select } from "../../sql/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
-import { newCollection, type InstrumentedList } from "../mapping/instrumentation.js";
+import { newCollection, replacedUnloaded, type InstrumentedList } from "../mapping/instrumentation.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
 import { loadInstance, type LoadTarget } from "../loading/instance-loader.js";
 import { stateOf, type InstanceState } from "../session/instance-state.js";
@@ -127,25 +127,41 @@ async function loadChildren(
  * collection's previous members, so those left out are detached (or deleted as orphans) like
  * members removed from a loaded collection.
  */
-export async function loadReplacedMembers(conn: Connection, target: LoadTarget, changed: readonly InstanceState[]): Promise<void> {
+export async function loadReplacedMembers(conn: Connection, target: LoadTarget, changed: readonly InstanceState[]): Promise<Released[]> {
   const groups = new Map<RelationshipProperty, InstanceState[]>();
   for (const s of changed) {
     if (!s.relationsChanged || !s.related) continue;
+    const scalars = replacedUnloaded.get(s);
     for (const rel of s.mapper.relationships) {
       if (rel.direction !== "oneToMany" || rel.viewonly) continue;
-      const list = s.related.get(rel.key) as InstrumentedList | undefined;
-      if (!list?.replaced) continue;
+      const value = s.related.get(rel.key);
+      if (rel.uselist ? !(value as InstrumentedList | undefined)?.replaced : !scalars?.has(rel)) continue;
       const g = groups.get(rel);
       if (g) g.push(s);
       else groups.set(rel, [s]);
     }
   }
+  const released: Released[] = [];
   for (const [rel, parents] of groups)
     for (const [p, children] of await selectChildren(conn, target, rel, parents)) {
+      if (!rel.uselist) {
+        // One-to-one: the child in the database that is no longer the value is let go of.
+        const now = p.related!.get(rel.key);
+        for (const c of children) if (c !== now) released.push({ child: stateOf(c)!, rel });
+        replacedUnloaded.get(p)?.delete(rel);
+        continue;
+      }
       const list = p.related!.get(rel.key) as InstrumentedList;
       list.snapshot = children;
       list.replaced = false;
     }
+  return released;
+}
+
+/** A child let go of by a one-to-one parent whose old value was never loaded. */
+export interface Released {
+  readonly child: InstanceState;
+  readonly rel: RelationshipProperty;
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   insertAssociations,
   settleReplaced,
 } from "./association-writer.js";
-import { loadDeletedChildren, loadReplacedMembers } from "./cascades.js";
+import { loadDeletedChildren, loadReplacedMembers, type Released } from "./cascades.js";
 import type { LoadTarget } from "../loading/instance-loader.js";
 import { updateRows } from "./update-writer.js";
 
@@ -67,11 +67,21 @@ function removedMembers(value: unknown): object[] {
  * Expands deletes along `delete` cascades of loaded relationships, and lists the syncs the flush
  * must apply: foreign keys set from the objects relationships point at, or cleared.
  */
-function planRelationships(work: FlushWork, deleting: Set<InstanceState>, synced: Set<InstanceState>): Map<InstanceState, Sync[]> {
+function planRelationships(
+  work: FlushWork,
+  deleting: Set<InstanceState>,
+  synced: Set<InstanceState>,
+  released: readonly Released[],
+): Map<InstanceState, Sync[]> {
   const clears: Sync[] = [];
   const viaCollections: Sync[] = [];
   const viaReferences: Sync[] = [];
   const orphans: InstanceState[] = [];
+  for (const { child, rel } of released) {
+    if (deleting.has(child)) continue;
+    if (rel.cascade.has("delete-orphan")) orphans.push(child);
+    else clears.push({ child, rel, parent: null });
+  }
 
   // Deleted parents: loaded children are deleted too (cascade "delete") or let go of them.
   const queue = [...deleting];
@@ -302,16 +312,16 @@ async function writeUpdates(conn: Connection, mapper: Mapper, changed: readonly 
 /** Writes the recorded changes on `conn`. Throws on the first failure; the caller rolls the transaction back. */
 export async function runFlush(conn: Connection, work: FlushWork): Promise<FlushOutcome> {
   const deleting = new Set(work.deleted);
-  if (work.loader && work.dirty.length > 0) await loadReplacedMembers(conn, work.loader, work.dirty);
+  const released = work.loader && work.dirty.length > 0 ? await loadReplacedMembers(conn, work.loader, work.dirty) : [];
   if (deleting.size > 0 && work.loader) await loadDeletedChildren(conn, work.loader, deleting);
   let synced = new Set<InstanceState>();
-  let syncs = planRelationships(work, deleting, synced);
+  let syncs = planRelationships(work, deleting, synced, released);
   // Orphans found by planning may have unloaded children of their own: load them and plan again.
   for (let size = work.deleted.length; work.loader && deleting.size > size; ) {
     size = deleting.size;
     await loadDeletedChildren(conn, work.loader, deleting);
     synced = new Set<InstanceState>();
-    syncs = planRelationships(work, deleting, synced);
+    syncs = planRelationships(work, deleting, synced, released);
   }
   const pairs = associationChanges(work.pending.concat(work.dirty), deleting);
   const saving = toSave(work, deleting, synced);
