@@ -288,7 +288,7 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
         return initial;
       }
       throw new ObjectStateError(
-        `${s.mapper.name}.${rel.key} is not loaded; load it with the query (e.g. selectinload(${s.mapper.name}.${rel.key})) or await session.refresh(obj, ["${rel.key}"])`,
+        `${s.mapper.name}.${rel.key} is not loaded (relationships never load on access); load it with the query, e.g. select(${s.mapper.name}).options(selectinload(${s.mapper.name}.${rel.key})), or explicitly with await session.load(obj, "${rel.key}")`,
       );
     },
     set(this: Instance, value: unknown) {

@@ -1,0 +1,218 @@
+/**
+ * Joined eager loading: rewrites an entity SELECT so each joined relationship comes from a LEFT
+ * OUTER JOIN to an anonymous alias of its target (INNER with innerJoin), then fills the
+ * relationships from the extra columns of each row. With LIMIT/OFFSET and a collection the original
+ * statement is wrapped in a subquery first, so the limit counts parents. Called by load-query.ts.
+ */
+import type { Expression } from "../../sql/elements/expression.js";
+import { and } from "../../sql/elements/conjunctions.js";
+import type { ExprNode } from "../../sql/nodes/expression-nodes.js";
+import type { FromItem, JoinNode, NamedFrom, SelectItemNode, SelectNode } from "../../sql/nodes/from-nodes.js";
+import type { Column } from "../../sql/schema/column.js";
+import { Subquery } from "../../sql/statements/derived-from.js";
+import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
+import { SpanLoader, type LoadTarget } from "./instance-loader.js";
+import { childPlan, strategyOf, type Plan } from "./load-plan.js";
+import { criteriaOf, orderOf, storeBackReference, storeLoaded } from "./relationship-keys.js";
+
+type Col = Column<string, unknown, boolean>;
+
+/** One joined relationship: where its target's columns sit in the row and whose objects it fills. */
+export interface JoinedStep {
+  readonly rel: RelationshipProperty;
+  /** Index of the step that loads the parents, -1 for the statement's entity. */
+  readonly parent: number;
+  readonly start: number;
+  readonly count: number;
+  /** The plan for the objects this step loads (their non-joined relationships). */
+  readonly plan: Plan;
+}
+
+/** A statement rewritten for joined loading. */
+export interface JoinedQuery {
+  readonly node: SelectNode;
+  readonly steps: readonly JoinedStep[];
+}
+
+/** Whether `rel` can be loaded by a join here (otherwise the loader uses selectin for it). */
+export function joinable(rel: RelationshipProperty): boolean {
+  const t = rel.target;
+  // A joined-inheritance target, a subclass filter or custom criteria would need the ON clause rewritten onto the alias.
+  return t.fromItem() === undefined && t.criteria() === undefined && criteriaOf(rel) === undefined && rel.lazy !== "writeOnly";
+}
+
+/** Resolves a column of the parent to what the join refers to (the table itself, an alias, or the wrapping subquery). */
+type ColumnOf = (col: Col) => Col;
+
+/**
+ * Rewrites `node` (selecting `mapper`) for the joined relationships of `plan`;
+ * undefined when none is joined.
+ */
+export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): JoinedQuery | undefined {
+  const wanted = collectJoined(mapper, plan);
+  if (wanted.length === 0) return undefined;
+  let base: SelectNode = node;
+  let rootColumn: ColumnOf = (c) => c;
+  let left: FromItem | undefined = node.from[node.from.length - 1];
+  let rest: readonly FromItem[] = node.from.slice(0, -1);
+  let orderBy: readonly ExprNode[] = node.orderBy;
+  if ((node.limit || node.offset || node.distinct) && wanted.some((w) => w.rel.uselist)) {
+    // LIMIT must count parents, not parent × child rows: limit first, join outside.
+    const sq = new Subquery({ ...node, loaderOptions: undefined });
+    const byColumn = new Map<Col, Col>();
+    node.items.forEach((item, i) => {
+      if (item.expr.kind === "Column") byColumn.set(item.expr.column as Col, sq.columnList[i]!);
+    });
+    rootColumn = (c) => byColumn.get(c) ?? c;
+    const items: SelectItemNode[] = node.items.map((item, i) => ({ ...item, expr: sq.columnList[i]!.node, label: undefined }));
+    orderBy = node.orderBy.flatMap((o) => remapOrder(o, byColumn));
+    base = { ...node, items, from: [], where: undefined, groupBy: [], having: undefined, limit: undefined, offset: undefined, distinct: false, distinctOn: undefined, ctes: [] };
+    left = sq as unknown as NamedFrom;
+    rest = [];
+  }
+  left ??= mapper.table;
+  const items = [...base.items];
+  const order: ExprNode[] = [...orderBy];
+  const steps: JoinedStep[] = [];
+  const columnsOfStep: ColumnOf[] = [];
+  let from: FromItem = left;
+  const outer: boolean[] = [];
+  let n = 0;
+  for (const w of wanted) {
+    const parentColumn = w.parent < 0 ? rootColumn : columnsOfStep[w.parent]!;
+    const rel = w.rel;
+    const target = rel.target;
+    const alias = target.table.alias(`${target.table.name}_${++n}`);
+    const inAlias: ColumnOf = (c) => (alias.c as Record<string, Col>)[c.key]!;
+    // An inner join below an outer one would drop the outer parents: it stays outer.
+    const inner = w.innerJoin && (w.parent < 0 || !outer[w.parent]);
+    const type: JoinNode["type"] = inner ? "INNER" : "LEFT";
+    if (rel.direction === "manyToMany") {
+      const assoc = rel.secondary!.alias(`${rel.secondary!.name}_${n}`);
+      const inAssoc: ColumnOf = (c) => (assoc.c as Record<string, Col>)[c.key]!;
+      const onAssoc = conj(rel.secondaryParent.map(([p, a]) => inAssoc(a).eq(parentColumn(p))));
+      from = { kind: "Join", type, left: from, right: assoc, on: onAssoc, lateral: false };
+      const onTarget = conj(rel.secondaryTarget.map(([t, a]) => inAlias(t).eq(inAssoc(a))));
+      from = { kind: "Join", type, left: from, right: alias, on: onTarget, lateral: false };
+    } else {
+      const on =
+        rel.direction === "oneToMany"
+          ? conj(rel.pairs.map(([one, many]) => inAlias(many).eq(parentColumn(one))))
+          : conj(rel.pairs.map(([one, many]) => inAlias(one).eq(parentColumn(many))));
+      from = { kind: "Join", type, left: from, right: alias, on, lateral: false };
+    }
+    const startAt = items.length;
+    for (const p of target.columns) items.push({ expr: inAlias(p.column).node, key: `${alias.name}_${p.key}`, type: p.column.type, label: undefined });
+    for (const o of orderOf(rel)) order.push(remapOrderExpr(o.node, inAlias));
+    steps.push({ rel, parent: w.parent, start: startAt, count: target.columns.length, plan: w.plan });
+    columnsOfStep.push(inAlias);
+    outer.push(!inner || (w.parent >= 0 && outer[w.parent]!));
+  }
+  return { node: { ...base, items, from: [...rest, from], orderBy: order }, steps };
+}
+
+function conj(conds: Array<Expression<boolean, any>>): ExprNode {
+  return conds.length === 1 ? conds[0]!.node : and(...conds).node;
+}
+
+/** An ORDER BY term of the wrapped statement, pointed at the subquery's columns (dropped when it cannot be). */
+function remapOrder(o: ExprNode, byColumn: ReadonlyMap<Col, Col>): ExprNode[] {
+  if (o.kind === "Column") {
+    const c = byColumn.get(o.column as Col);
+    return c ? [c.node] : [];
+  }
+  if (o.kind === "Ordering" && o.inner.kind === "Column") {
+    const c = byColumn.get(o.inner.column as Col);
+    return c ? [{ ...o, inner: c.node }] : [];
+  }
+  return [];
+}
+
+function remapOrderExpr(o: ExprNode, to: ColumnOf): ExprNode {
+  if (o.kind === "Column") return to(o.column as Col).node;
+  if (o.kind === "Ordering" && o.inner.kind === "Column") return { ...o, inner: to(o.inner.column as Col).node };
+  return o;
+}
+
+interface Wanted {
+  readonly rel: RelationshipProperty;
+  readonly parent: number;
+  readonly innerJoin: boolean;
+  readonly plan: Plan;
+}
+
+/** The joined relationships below `mapper`, parents before children; a relationship is not joined twice on one path. */
+function collectJoined(mapper: Mapper, plan: Plan): Wanted[] {
+  const out: Wanted[] = [];
+  const visit = (m: Mapper, p: Plan, parent: number, path: ReadonlySet<RelationshipProperty>): void => {
+    for (const rel of m.relationships) {
+      if (strategyOf(rel, p) !== "joined" || path.has(rel) || !joinable(rel)) continue;
+      const node = p.get(rel);
+      const innerJoin = node && node.strategy === "joined" ? node.innerJoin || rel.innerJoin : rel.innerJoin;
+      const sub = childPlan(rel, p);
+      out.push({ rel, parent, innerJoin, plan: sub });
+      visit(rel.target, sub, out.length - 1, new Set([...path, rel]));
+    }
+  };
+  visit(mapper, plan, -1, new Set());
+  return out;
+}
+
+/**
+ * Consumes the rows of a joined query: loads each step's objects and gathers them per parent, then
+ * stores the gathered values (collections de-duplicated) on parents that had none.
+ */
+export class JoinedCollector {
+  readonly #steps: readonly JoinedStep[];
+  readonly #loaders: SpanLoader[];
+  readonly #gathered: Array<Map<object, Set<object> | object | null>>;
+  readonly #row: Array<object | null>;
+
+  constructor(target: LoadTarget, steps: readonly JoinedStep[]) {
+    this.#steps = steps;
+    this.#loaders = steps.map((s) => new SpanLoader(target, s.rel.target, s.start, s.count));
+    this.#gathered = steps.map(() => new Map());
+    this.#row = steps.map(() => null);
+  }
+
+  /** Takes one row; `root` is the object the statement's entity loaded from it. */
+  add(root: object | null, row: readonly unknown[]): void {
+    const steps = this.#steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      const parent = step.parent < 0 ? root : this.#row[step.parent]!;
+      const child = parent === null ? null : this.#loaders[i]!.load(row);
+      this.#row[i] = child;
+      if (parent === null) continue;
+      const g = this.#gathered[i]!;
+      if (step.rel.uselist) {
+        let set = g.get(parent) as Set<object> | undefined;
+        if (!set) g.set(parent, (set = new Set()));
+        if (child) set.add(child);
+      } else if (!g.has(parent) || child) g.set(parent, child);
+    }
+  }
+
+  /** Stores what was gathered; returns, per step, the objects it loaded (for their own relationships). */
+  finish(): Array<{ rel: RelationshipProperty; plan: Plan; objs: object[] }> {
+    return this.#steps.map((step, i) => {
+      const all = new Set<object>();
+      for (const [parent, v] of this.#gathered[i]!) {
+        if (v instanceof Set) {
+          const list = [...v];
+          if (storeLoaded(parent, step.rel, list)) storeBackReference(step.rel, parent, list);
+          for (const c of list) all.add(c);
+        } else {
+          storeLoaded(parent, step.rel, v);
+          if (v) all.add(v);
+        }
+      }
+      return { rel: step.rel, plan: step.plan, objs: [...all] };
+    });
+  }
+
+  /** Whether a parent can repeat across rows (a collection is joined). */
+  get multipliesRows(): boolean {
+    return this.#steps.some((s) => s.rel.uselist || s.rel.direction === "manyToMany");
+  }
+}

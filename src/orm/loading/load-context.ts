@@ -1,0 +1,19 @@
+/**
+ * What relationship loaders run in: the session's connection and identity map, and the entity query
+ * runner (passed in, so the strategies and the runner that calls them do not import each other).
+ */
+import type { Connection } from "../../engine/connection.js";
+import type { SelectNode } from "../../sql/nodes/from-nodes.js";
+import type { Mapper } from "../mapping/mapper.js";
+import type { LoadTarget } from "./instance-loader.js";
+import type { Plan } from "./load-plan.js";
+
+export interface LoadContext {
+  readonly conn: Connection;
+  readonly target: LoadTarget;
+  /**
+   * Runs a SELECT whose first items load `mapper`, applying `plan` to the objects; `onRow` sees each
+   * row with its object (the strategies read their key columns there).
+   */
+  query(node: SelectNode, mapper: Mapper, plan: Plan, onRow: (obj: object | null, row: unknown[]) => void): Promise<void>;
+}
