@@ -10,7 +10,8 @@ import type { ExprNode } from "../../sql/nodes/expression-nodes.js";
 import type { FromItem, JoinNode, NamedFrom, SelectItemNode, SelectNode } from "../../sql/nodes/from-nodes.js";
 import type { Column } from "../../sql/schema/column.js";
 import { Subquery } from "../../sql/statements/derived-from.js";
-import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
+import { mapperOfEntity, type Mapper, type RelationshipProperty } from "../mapping/mapper.js";
+import { ArgumentError } from "../../util/errors.js";
 import { SpanLoader, type LoadTarget } from "./instance-loader.js";
 import { childPlan, strategyOf, type Plan } from "./load-plan.js";
 import { criteriaOf, orderOf, storeBackReference, storeLoaded } from "./relationship-keys.js";
@@ -50,7 +51,8 @@ type ColumnOf = (col: Col) => Col;
  */
 export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): JoinedQuery | undefined {
   const wanted = collectJoined(mapper, plan);
-  if (wanted.length === 0) return undefined;
+  const eager = containsEagerSteps(node, mapper, plan);
+  if (wanted.length === 0) return eager.length ? { node, steps: eager } : undefined;
   let base: SelectNode = node;
   let rootColumn: ColumnOf = (c) => c;
   let left: FromItem | undefined = node.from[node.from.length - 1];
@@ -108,7 +110,25 @@ export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): Joi
     columnsOfStep.push(inAlias);
     outer.push(!inner || (w.parent >= 0 && outer[w.parent]!));
   }
-  return { node: { ...base, items, from: [...rest, from], orderBy: order }, steps };
+  return { node: { ...base, items, from: [...rest, from], orderBy: order }, steps: [...steps, ...eager.map((e) => ({ ...e, parent: -1 }))] };
+}
+
+/**
+ * containsEager(User.posts): the statement selects the target itself (`select(User, Post).join(…)`),
+ * so the relationship is filled from that entity's columns.
+ */
+function containsEagerSteps(node: SelectNode, mapper: Mapper, plan: Plan): JoinedStep[] {
+  const out: JoinedStep[] = [];
+  for (const [rel, p] of plan) {
+    if (p.strategy !== "containsEager") continue;
+    const range = node.entities.find((e, i) => i > 0 && mapperOfEntity(e.entity).isA(rel.target));
+    if (!range)
+      throw new ArgumentError(
+        `containsEager(${rel.parent.name}.${rel.key}) needs the statement to select ${rel.target.name} from its join: select(${mapper.name}, ${rel.target.name}).join(${rel.target.name}, …)`,
+      );
+    out.push({ rel, parent: -1, start: range.start, count: range.count, plan: p.children });
+  }
+  return out;
 }
 
 function conj(conds: Array<Expression<boolean, any>>): ExprNode {
@@ -146,7 +166,8 @@ function collectJoined(mapper: Mapper, plan: Plan): Wanted[] {
   const out: Wanted[] = [];
   const visit = (m: Mapper, p: Plan, parent: number, path: ReadonlySet<RelationshipProperty>): void => {
     for (const rel of m.relationships) {
-      if (strategyOf(rel, p) !== "joined" || path.has(rel) || !joinable(rel)) continue;
+      // A relationship's own lazy: "joined" is not followed around a cycle; explicit options are.
+      if (strategyOf(rel, p) !== "joined" || (path.has(rel) && !p.has(rel)) || !joinable(rel)) continue;
       const node = p.get(rel);
       const innerJoin = node && node.strategy === "joined" ? node.innerJoin || rel.innerJoin : rel.innerJoin;
       const sub = childPlan(rel, p);

@@ -16,7 +16,7 @@ export function relationshipNamed(mapper: Mapper, key: unknown, what: string): R
   const p = typeof key === "string" ? mapper.byKey.get(key) : undefined;
   const names = mapper.relationships.map((r) => r.key);
   const known = names.length ? `its relationships are ${names.join(", ")}` : `${mapper.name} has no relationships`;
-  if (!p) throw new ArgumentError(`${what}: ${mapper.name} has no relationship ${describeValue(key)}; ${known}`);
+  if (!p) throw new ArgumentError(`${what}: ${mapper.name} has no relationship ${typeof key === "string" ? JSON.stringify(key) : describeValue(key)}; ${known}`);
   if (p.kind !== "relationship") throw new ArgumentError(`${what}: ${mapper.name}.${String(key)} is a column, not a relationship; ${known}`);
   if (p.lazy === "writeOnly")
     throw new ArgumentError(
@@ -27,7 +27,7 @@ export function relationshipNamed(mapper: Mapper, key: unknown, what: string): R
 
 /** Checks that every object is in `session` (pending or persistent) and of one model; returns that model's relationship. */
 export function checkLoadable(session: object, objs: readonly object[], key: unknown): { rel: RelationshipProperty; states: InstanceState[] } {
-  const what = `session.load(…, ${describeValue(key)})`;
+  const what = `session.load(…, ${typeof key === "string" ? JSON.stringify(key) : describeValue(key)})`;
   const states = objs.map((o) => {
     const s = stateOf(o);
     if (!s) throw new ArgumentError(`${what} takes mapped objects, got ${describeValue(o)}`);
