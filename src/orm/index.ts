@@ -45,3 +45,4 @@ export {
   type JoinedLoadOptions,
 } from "./loading/loader-options.js";
 export { trackStatements, type StatementTracker } from "./loading/statement-tracker.js";
+export { WriteOnlyCollection } from "./loading/write-only-collection.js";

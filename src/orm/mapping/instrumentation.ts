@@ -8,6 +8,7 @@ import { ValueTypeError, type SqlType } from "../../sql/types/sql-type.js";
 import { Expression } from "../../sql/elements/expression.js";
 import { InstanceState, NO_VALUE, PROTO_MAPPER, SESSION, STATE, stateOf, type Instance } from "../session/instance-state.js";
 import type { ColumnProperty, ExpressionProperty, Mapper, RelationshipProperty } from "./mapper.js";
+import { writeOnlyCollection } from "../loading/write-only-collection.js";
 
 /** Symbol under which a generated class records its mapper. */
 export const MAPPER: unique symbol = Symbol("athanor.mapper");
@@ -280,6 +281,7 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
   Object.defineProperty(proto, rel.key, {
     get(this: Instance) {
       const s = stateOf(this)!;
+      if (rel.lazy === "writeOnly") return writeOnlyCollection(s, rel);
       const related = s.related;
       if (related?.has(rel.key)) return related.get(rel.key);
       if (s.status === "transient" || s.status === "pending") {
@@ -292,6 +294,8 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       );
     },
     set(this: Instance, value: unknown) {
+      if (rel.lazy === "writeOnly")
+        throw new ArgumentError(`${rel.parent.name}.${rel.key} is a write-only collection; change it with .add(obj) / .remove(obj)`);
       setRelated(stateOf(this)!, rel, value);
     },
     enumerable: true,

@@ -14,6 +14,7 @@ import { deleteLevels, mapperOrder, rowLevels } from "./commit-order.js";
 import { applySync, columnsOf, parentReady, valuesKey, type Sync } from "./sync.js";
 import { deleteRows, insertRows, netChanges } from "./writers.js";
 import { updateRows } from "./update-writer.js";
+import { settleWriteOnly, writeOnlyAssociations, writeOnlySyncs } from "./write-only.js";
 
 /** What a flush must write, as the session recorded it. */
 export interface FlushWork {
@@ -103,6 +104,9 @@ function planRelationships(work: FlushWork, deleting: Set<InstanceState>, synced
   };
   for (const s of work.pending) visit(s);
   for (const s of work.dirty) visit(s);
+  const writeOnly = writeOnlySyncs([...work.pending, ...work.dirty], deleting);
+  clears.push(...writeOnly.removed);
+  viaCollections.push(...writeOnly.added);
 
   for (const o of orphans) {
     const stillOwned = viaCollections.some((x) => x.child === o) || viaReferences.some((x) => x.child === o && x.parent);
@@ -293,6 +297,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
       await fire("afterUpdate", changed, conn);
     }
   }
+  await writeOnlyAssociations(conn, [...work.pending, ...saving]);
   for (const mapper of [...order].reverse()) {
     const gone = deletes.get(mapper);
     if (!gone) continue;
@@ -300,5 +305,6 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     for (const level of deleteLevels(gone)) await deleteRows(conn, mapper, level);
     await fire("afterDelete", gone, conn);
   }
+  settleWriteOnly([...work.pending, ...saving]);
   return { inserted: work.pending, updated: saving, deleted: [...deleting] };
 }
