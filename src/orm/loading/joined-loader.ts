@@ -181,19 +181,27 @@ function collectJoined(mapper: Mapper, plan: Plan): Wanted[] {
 
 /**
  * Consumes the rows of a joined query: loads each step's objects and gathers them per parent, then
- * stores the gathered values (collections de-duplicated) on parents that had none.
+ * stores the gathered values on parents that had none. A child repeats for one parent only when
+ * two collections are joined side by side (a cartesian product): only then are lists de-duplicated.
  */
 export class JoinedCollector {
   readonly #steps: readonly JoinedStep[];
   readonly #loaders: SpanLoader[];
-  readonly #gathered: Array<Map<object, Set<object> | object | null>>;
+  readonly #gathered: Array<Map<object, object[] | object | null>>;
   readonly #row: Array<object | null>;
+  /** Per step, the parent of the previous row and its list: rows of one parent usually come together. */
+  readonly #lastParent: Array<object | null>;
+  readonly #lastList: Array<object[] | undefined>;
+  readonly #dedupe: boolean;
 
   constructor(target: LoadTarget, steps: readonly JoinedStep[]) {
     this.#steps = steps;
     this.#loaders = steps.map((s) => new SpanLoader(target, s.rel.target, s.start, s.count));
     this.#gathered = steps.map(() => new Map());
     this.#row = steps.map(() => null);
+    this.#lastParent = steps.map(() => null);
+    this.#lastList = steps.map(() => undefined);
+    this.#dedupe = steps.filter((s) => s.rel.uselist).length > 1;
   }
 
   /** Takes one row; `root` is the object the statement's entity loaded from it. */
@@ -205,35 +213,42 @@ export class JoinedCollector {
       const child = parent === null ? null : this.#loaders[i]!.load(row);
       this.#row[i] = child;
       if (parent === null) continue;
-      const g = this.#gathered[i]!;
-      if (step.rel.uselist) {
-        let set = g.get(parent) as Set<object> | undefined;
-        if (!set) g.set(parent, (set = new Set()));
-        if (child) set.add(child);
-      } else if (!g.has(parent) || child) g.set(parent, child);
+      if (!step.rel.uselist) {
+        const g = this.#gathered[i]!;
+        if (child || !g.has(parent)) g.set(parent, child);
+        continue;
+      }
+      let list = this.#lastParent[i] === parent ? this.#lastList[i] : undefined;
+      if (!list) {
+        const g = this.#gathered[i]!;
+        list = g.get(parent) as object[] | undefined;
+        if (!list) g.set(parent, (list = []));
+        this.#lastParent[i] = parent;
+        this.#lastList[i] = list;
+      }
+      if (child && (list.length === 0 || list[list.length - 1] !== child) && (!this.#dedupe || !list.includes(child))) list.push(child);
     }
   }
 
   /** Stores what was gathered; returns, per step, the objects it loaded (for their own relationships). */
   finish(): Array<{ rel: RelationshipProperty; plan: Plan; objs: object[] }> {
     return this.#steps.map((step, i) => {
-      const all = new Set<object>();
+      const objs: object[] = [];
       for (const [parent, v] of this.#gathered[i]!) {
-        if (v instanceof Set) {
-          const list = [...v];
-          if (storeLoaded(parent, step.rel, list)) storeBackReference(step.rel, parent, list);
-          for (const c of list) all.add(c);
+        if (Array.isArray(v)) {
+          if (storeLoaded(parent, step.rel, v)) storeBackReference(step.rel, parent, v);
+          for (const c of v) objs.push(c);
         } else {
           storeLoaded(parent, step.rel, v);
-          if (v) all.add(v);
+          if (v) objs.push(v);
         }
       }
-      return { rel: step.rel, plan: step.plan, objs: [...all] };
+      return { rel: step.rel, plan: step.plan, objs: step.rel.uselist && step.rel.direction !== "manyToMany" ? objs : [...new Set(objs)] };
     });
   }
 
   /** Whether a parent can repeat across rows (a collection is joined). */
   get multipliesRows(): boolean {
-    return this.#steps.some((s) => s.rel.uselist || s.rel.direction === "manyToMany");
+    return this.#steps.some((s) => s.rel.uselist);
   }
 }
