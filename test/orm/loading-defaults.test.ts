@@ -37,6 +37,21 @@ class Item extends Base.model("df_items", {
   shop: relationship<Shop>("Shop", { backPopulates: "items", lazy: "selectin" }),
 }) {}
 
+@mapped
+class Staff extends Base.model(
+  "df_staff",
+  { id: column(Integer, { primaryKey: true }), kind: column(String(20)), name: column(String(30)) },
+  { polymorphicOn: "kind", polymorphicIdentity: "staff" },
+) {}
+
+/** A subclass with a relationship of its own, loaded by default when a base-class query returns it. */
+@mapped
+class Buyer extends Base.subclass(
+  Staff,
+  { shopId: column(Integer, { nullable: true, foreignKey: "df_shops.id" }), shop: relationship<Shop | null>("Shop", { lazy: "selectin" }) },
+  { polymorphicIdentity: "buyer" },
+) {}
+
 forEachDialect((db) => {
   beforeAll(() => Base.metadata.createAll(db.engine));
   beforeEach(async () => {
@@ -86,5 +101,19 @@ forEachDialect((db) => {
     expect(shop!.items.map((i) => i.id)).toEqual([4]);
     expect(t.count - before).toBeGreaterThan(0);
     t.stop();
+  });
+
+  it("loads a subclass's own relationships for the subclass objects of a base-class query", async () => {
+    await db.engine.begin(async (conn) => {
+      await conn.execute(insert(Staff).values({ id: 1, kind: "staff", name: "s" }));
+      await conn.execute(insert(Buyer).values({ id: 2, name: "b", shopId: 2 }));
+    });
+    await using s = new Session(db.engine);
+    const t = trackStatements(s);
+    const staff = await s.scalars(select(Staff).orderBy(Staff.id));
+    t.stop();
+    expect(staff[1]).toBeInstanceOf(Buyer);
+    expect((staff[1] as Buyer).shop?.name).toBe("two");
+    expect(t.count).toBe(4); // staff, the buyer columns, its shop joined to items, the shop's cheap items
   });
 });

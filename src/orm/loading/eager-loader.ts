@@ -13,13 +13,19 @@ import { JoinedCollector, joinable, prepareJoined } from "./joined-loader.js";
 import { selectinLoad } from "./selectin-loader.js";
 import { subqueryLoad } from "./subquery-loader.js";
 import { isLoaded, storeLoaded } from "./relationship-keys.js";
+import { mapperOfInstance } from "../session/instance-state.js";
 import type { LoadContext } from "./load-context.js";
 
 /** The context loads of a session run in (its connection and identity map). */
-export function loadContext(conn: Connection, target: LoadTarget): LoadContext {
+export function loadContext(
+  conn: Connection,
+  target: LoadTarget,
+  completeSubclasses?: (mapper: Mapper, objs: ReadonlyArray<object | null>) => Promise<void>,
+): LoadContext {
   const ctx: LoadContext = {
     conn,
     target,
+    completeSubclasses,
     query: async (node, mapper, plan, onRow) => {
       await runEntityQuery(ctx, node, mapper, 0, mapper.selectItems().length, plan, undefined, onRow);
     },
@@ -51,7 +57,9 @@ export async function runEntityQuery(
       objs.push(obj);
       if (onRow) onRow(obj, row);
     });
-    if (hasWork(mapper, plan)) await loadRelated(ctx, mapper, objs, plan, node, false);
+    if (!hasWork(mapper, plan)) return objs;
+    if (mapper.subMappers.length > 0) await ctx.completeSubclasses?.(mapper, objs);
+    await loadRelated(ctx, mapper, objs, plan, node, false);
     return objs;
   }
   const collector = new JoinedCollector(ctx.target, joined.steps);
@@ -67,10 +75,23 @@ export async function runEntityQuery(
     if (onRow) onRow(obj, row);
   });
   const filled = collector.finish();
+  if (mapper.subMappers.length > 0) await ctx.completeSubclasses?.(mapper, objs);
   await loadRelated(ctx, mapper, objs, plan, node, true);
   for (const f of filled)
     if (f.objs.length && hasWork(f.rel.target, f.plan)) await loadRelated(ctx, f.rel.target, f.objs, f.plan, undefined, true);
   return objs;
+}
+
+/** The relationships of `mapper` and those its subclasses add (objects of a polymorphic query may be of any). */
+function relationshipsBelow(mapper: Mapper): readonly RelationshipProperty[] {
+  if (mapper.subMappers.length === 0) return mapper.relationships;
+  const out = new Set(mapper.relationships);
+  const visit = (m: Mapper): void => {
+    for (const r of m.relationships) out.add(r);
+    m.subMappers.forEach(visit);
+  };
+  mapper.subMappers.forEach(visit);
+  return [...out];
 }
 
 /**
@@ -88,13 +109,16 @@ export async function loadRelated(
   joinedDone: boolean,
   only?: RelationshipProperty,
 ): Promise<void> {
-  let parents: object[] | undefined;
-  for (const rel of only ? [only] : mapper.relationships) {
+  let all: object[] | undefined;
+  for (const rel of only ? [only] : relationshipsBelow(mapper)) {
     const strategy = strategyOf(rel, plan);
     if (strategy === "raise" || strategy === "writeOnly" || strategy === "containsEager" || strategy === "default") continue;
-    if (strategy === "joined" && joinedDone && joinable(rel)) continue;
-    parents ??= objs.filter((o): o is object => o !== null);
-    if (parents.length === 0) return;
+    if (strategy === "joined" && joinedDone && joinable(rel) && mapper.relationships.includes(rel)) continue;
+    all ??= objs.filter((o): o is object => o !== null);
+    if (all.length === 0) return;
+    // A subclass's own relationship loads for the objects of that subclass.
+    const parents = rel.parent === mapper || mapper.isA(rel.parent) ? all : all.filter((o) => mapperOfInstance(o).isA(rel.parent));
+    if (parents.length === 0) continue;
     if (strategy === "noload") {
       for (const p of parents) if (!isLoaded(p, rel)) storeLoaded(p, rel, rel.uselist ? [] : null);
       continue;

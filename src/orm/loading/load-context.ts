@@ -16,4 +16,6 @@ export interface LoadContext {
    * row with its object (the strategies read their key columns there).
    */
   query(node: SelectNode, mapper: Mapper, plan: Plan, onRow: (obj: object | null, row: unknown[]) => void): Promise<void>;
+  /** Loads the subclass columns of objects a base-class query returned (their keys may be there), before their relationships load. */
+  completeSubclasses?(mapper: Mapper, objs: ReadonlyArray<object | null>): Promise<void>;
 }

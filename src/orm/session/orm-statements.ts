@@ -95,6 +95,11 @@ export async function entityResult(
   const collector = rowObjectCollector(host, spans, items);
   const res = await conn._executeArrays(stmt, params, collector.onRow);
   const rows = collector.rows;
+  for (const span of spans)
+    await host.completeSubclasses(
+      span.mapper,
+      rows.map((r) => r[span.key] as object | null),
+    );
   const node = statementNode(stmt);
   if (node.kind === "Select" && spans.length > 0) {
     // Loader options apply to the first entity; relationships' default strategies to every one.
@@ -103,14 +108,9 @@ export async function entityResult(
       const plan = planOf(i === 0 ? node.loaderOptions : undefined, span.mapper);
       if (!hasWork(span.mapper, plan)) continue;
       const objs = [...new Set(rows.map((r) => r[span.key] as object | null))];
-      await loadRelated(loadContext(conn, host), span.mapper, objs, plan, undefined, false);
+      await loadRelated(loadContext(conn, host, (m, o) => host.completeSubclasses(m, o)), span.mapper, objs, plan, undefined, false);
     }
   }
-  for (const span of spans)
-    await host.completeSubclasses(
-      span.mapper,
-      rows.map((r) => r[span.key] as object | null),
-    );
   host.fireLoad();
   return new Result(rows, collector.keys, res.rowCount, res.lastInsertId, res.sql);
 }

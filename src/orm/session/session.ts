@@ -942,7 +942,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     const plan = node.kind === "Select" ? planOf(node.loaderOptions, span.mapper) : undefined;
     if (plan && hasWork(span.mapper, plan)) {
       // Relationship loading: joined ones in this statement, the others by their own queries.
-      const objs = await runEntityQuery(loadContext(conn, this), node as SelectNode, span.mapper, 0, span.count, plan, params as Params | undefined);
+      const ctx = loadContext(conn, this, (m, objs) => this.#completeSubclasses(m, objs as Iterable<object | null>));
+      const objs = await runEntityQuery(ctx, node as SelectNode, span.mapper, 0, span.count, plan, params as Params | undefined);
       await this.#completeSubclasses(span.mapper, objs);
       this.#fireLoad();
       return objs as ScalarOfStatement<T>[];
