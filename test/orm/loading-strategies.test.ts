@@ -126,6 +126,10 @@ forEachDialect((db) => {
     // users, their posts, and the notes (lazy: "selectin" by default)
     expect(t.count).toBe(3);
     expect(t.statements[1]).toMatch(/IN \(/);
+    // One-to-many select-IN reads the child table only.
+    expect(t.statements[1]).not.toMatch(/JOIN/);
+    expect(t.statements[1]).toMatch(/ld_posts/);
+    expect(t.statements[1]).not.toMatch(/ld_users/);
     expect(users.map(titles)).toEqual([["a1", "a2"], ["b1"], []]);
     expect(users[0]!.notes.map((n) => n.text)).toEqual(["n2", "n1"]);
     // The many-to-one back-reference is filled too.
@@ -187,6 +191,17 @@ forEachDialect((db) => {
     expect(t.count).toBe(2);
     expect(t.statements[1]).toMatch(/JOIN \(SELECT/);
     expect(users.map(titles)).toEqual([["a1", "a2"], ["b1"]]);
+  });
+
+  it("subqueryload of a many-to-one, and under another option", async () => {
+    await using s = new Session(db.engine);
+    const t = trackStatements(s);
+    const comments = await s.scalars(
+      select(Comment).where(Comment.id.lt(102)).options(subqueryload(Comment.writer).noload(User.notes)).orderBy(Comment.id),
+    );
+    t.stop();
+    expect(t.count).toBe(2);
+    expect(comments.map((c) => c.writer.name)).toEqual(["bob", "cy"]);
   });
 
   it("raise: reading an unloaded relationship names the options that load it", async () => {
