@@ -232,6 +232,16 @@ forEachDialect((db) => {
     t.stop();
   });
 
+  it("options below a many-to-one apply to targets found in the identity map", async () => {
+    await using s = new Session(db.engine);
+    await s.scalars(select(User).options(noload(User.notes)));
+    const t = trackStatements(s);
+    const comments = await s.scalars(select(Comment).options(selectinload(Comment.writer).selectinload(User.posts)).orderBy(Comment.id));
+    t.stop();
+    expect(t.count).toBe(2); // comments, then the writers' posts (the writers themselves were in the session)
+    expect(comments.map((c) => titles(c.writer))).toEqual([["b1"], [], ["a1", "a2"]]);
+  });
+
   it("session.load on new objects gives empty values without SQL; bad calls fail clearly", async () => {
     await using s = new Session(db.engine);
     const u = new User({ id: 9, name: "new" });

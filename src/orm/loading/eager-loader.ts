@@ -26,6 +26,7 @@ export function loadContext(
     conn,
     target,
     completeSubclasses,
+    related: (mapper, objs, plan) => (hasWork(mapper, plan) ? loadRelated(ctx, mapper, objs, plan, undefined, false) : Promise.resolve()),
     query: async (node, mapper, plan, onRow) => {
       await runEntityQuery(ctx, node, mapper, 0, mapper.selectItems().length, plan, undefined, onRow);
     },

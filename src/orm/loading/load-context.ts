@@ -16,6 +16,8 @@ export interface LoadContext {
    * row with its object (the strategies read their key columns there).
    */
   query(node: SelectNode, mapper: Mapper, plan: Plan, onRow: (obj: object | null, row: unknown[]) => void): Promise<void>;
+  /** Applies `plan` to objects that were not loaded by a query (many-to-one targets found in the identity map). */
+  related(mapper: Mapper, objs: readonly object[], plan: Plan): Promise<void>;
   /** Loads the subclass columns of objects a base-class query returned (their keys may be there), before their relationships load. */
   completeSubclasses?(mapper: Mapper, objs: ReadonlyArray<object | null>): Promise<void>;
 }

@@ -81,7 +81,7 @@ export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, 
   }
   if (byKey.size === 0) return;
   let pending = values;
-  const loaded: object[] = [];
+  const hits: object[] = [];
   if (keys.byTargetPk && rel.direction === "manyToOne" && criteriaOf(rel) === undefined) {
     // Targets already in the session need no SQL.
     const map = ctx.target.identityMap(rel.target.root);
@@ -91,7 +91,7 @@ export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, 
       const hit = map.get(k);
       if (hit !== undefined && (hit as Instance)[STATE]?.status !== "deleted") {
         for (const p of byKey.get(k)!) storeLoaded(p, rel, hit);
-        loaded.push(hit);
+        hits.push(hit);
         byKey.delete(k);
       } else pending.push(v);
     }
@@ -116,7 +116,8 @@ export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, 
           if (storeLoaded(p, rel, children)) storeBackReference(rel, p, children);
         } else storeLoaded(p, rel, children[0] ?? null);
       }
-      loaded.push(...children);
     }
   }
+  // Targets found in the session still get the options below this link.
+  if (hits.length > 0) await ctx.related(rel.target, hits, plan);
 }
