@@ -150,6 +150,16 @@ forEachDialect((db) => {
     expect(users[1]!.posts[0]!.comments[0]!.writer).toBe(users[0]);
   });
 
+  it("a joined collection below a select-IN link does not repeat the select-IN objects", async () => {
+    await using s = new Session(db.engine);
+    const t = trackStatements(s);
+    const users = await s.scalars(select(User).options(selectinload(User.posts).joinedload(Post.comments), noload(User.notes)).orderBy(User.id));
+    t.stop();
+    expect(t.count).toBe(2);
+    expect(users.map(titles)).toEqual([["a1", "a2"], ["b1"], []]);
+    expect(users[0]!.posts.map((p) => p.comments.map((c) => c.body))).toEqual([["c1", "c2"], []]);
+  });
+
   it("joinedload loads in the same SELECT and de-duplicates parents", async () => {
     await using s = new Session(db.engine);
     const t = trackStatements(s);

@@ -37,7 +37,7 @@ export function loadContext(
 /**
  * Runs `node`, whose items from `start` (`count` of them) load `mapper`, applying `plan`: joined
  * relationships in the statement itself, the others after it. `onRow` sees each raw row with its
- * object (loaders read their key columns there).
+ * object (loaders read their key columns there), and whether a joined collection repeated the object.
  */
 export async function runEntityQuery(
   ctx: LoadContext,
@@ -47,7 +47,7 @@ export async function runEntityQuery(
   count: number,
   plan: Plan,
   params?: Params,
-  onRow?: (obj: object | null, row: unknown[]) => void,
+  onRow?: (obj: object | null, row: unknown[], repeat: boolean) => void,
 ): Promise<Array<object | null>> {
   const joined = start === 0 ? prepareJoined(node, mapper, plan) : undefined;
   const loader = new SpanLoader(ctx.target, mapper, start, count);
@@ -56,7 +56,7 @@ export async function runEntityQuery(
     await ctx.conn._executeArrays(new Select(node), params, (row) => {
       const obj = loader.load(row);
       objs.push(obj);
-      if (onRow) onRow(obj, row);
+      if (onRow) onRow(obj, row, false);
     });
     if (!hasWork(mapper, plan)) return objs;
     if (mapper.subMappers.length > 0) await ctx.completeSubclasses?.(mapper, objs);
@@ -68,12 +68,14 @@ export async function runEntityQuery(
   await ctx.conn._executeArrays(new Select(joined.node), params, (row) => {
     const obj = loader.load(row);
     collector.add(obj, row);
+    let repeat = false;
     if (seen && obj) {
-      if (seen.has(obj)) return;
-      seen.add(obj);
+      repeat = seen.has(obj);
+      if (!repeat) seen.add(obj);
     }
-    objs.push(obj);
-    if (onRow) onRow(obj, row);
+    if (!repeat) objs.push(obj);
+    // Repeated rows still reach onRow: a many-to-many load's rows differ by the parent key they carry.
+    if (onRow) onRow(obj, row, repeat);
   });
   const filled = collector.finish();
   if (mapper.subMappers.length > 0) await ctx.completeSubclasses?.(mapper, objs);

@@ -101,12 +101,12 @@ export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, 
     const batch = pending.slice(i, i + KEY_BATCH);
     const found = new Map<unknown, object[]>();
     const stmt = relatedQuery(rel, matchCondition(keys.matchColumns, batch));
-    await ctx.query(stmt.node as never, rel.target, plan, (obj, row) => {
+    await ctx.query(stmt.node as never, rel.target, plan, (obj, row, repeat) => {
       if (!obj) return;
       const k = rowKey(row, indexes);
       const list = found.get(k);
-      if (list) list.push(obj);
-      else found.set(k, [obj]);
+      if (!list) found.set(k, [obj]);
+      else if (!repeat || !list.includes(obj)) list.push(obj);
     });
     for (const v of batch) {
       const k = v.length === 1 ? v[0] : JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x}n` : x));
