@@ -4,6 +4,7 @@ import {
   column,
   declarativeBase,
   insert,
+  joinedload,
   Integer,
   mapped,
   MetaData,
@@ -79,6 +80,16 @@ forEachDialect((db) => {
     expect(shops.map((x) => x.items.map((i) => i.price))).toEqual([[50, 7, 5], [20]]);
     expect(shops.map((x) => x.cheap.map((i) => i.id))).toEqual([[1, 3], []]);
     expect(shops[0]!.items[0]!.shop).toBe(shops[0]);
+  });
+
+  it("joined loading applies a relationship's where criteria and order on the alias", async () => {
+    await using s = new Session(db.engine);
+    const t = trackStatements(s);
+    const shops = await s.scalars(select(Shop).options(joinedload(Shop.cheap)).orderBy(Shop.id));
+    t.stop();
+    expect(t.count).toBe(1); // items (lazy: "joined") and cheap items side by side in one SELECT
+    expect(shops.map((x) => x.cheap.map((i) => i.id))).toEqual([[1, 3], []]);
+    expect(shops.map((x) => x.items.map((i) => i.price))).toEqual([[50, 7, 5], [20]]);
   });
 
   it("many-to-one select-IN skips targets already in the identity map", async () => {

@@ -4,7 +4,9 @@
  * relationships from the extra columns of each row. With LIMIT/OFFSET and a collection the original
  * statement is wrapped in a subquery first, so the limit counts parents. Called by load-query.ts.
  */
-import type { Expression } from "../../sql/elements/expression.js";
+import { Expression } from "../../sql/elements/expression.js";
+import { BOOLEAN_TYPE } from "../../sql/elements/builtin-types.js";
+import { remapColumns } from "./column-remap.js";
 import { and } from "../../sql/elements/conjunctions.js";
 import type { ExprNode } from "../../sql/nodes/expression-nodes.js";
 import type { FromItem, JoinNode, NamedFrom, SelectItemNode, SelectNode } from "../../sql/nodes/from-nodes.js";
@@ -38,8 +40,9 @@ export interface JoinedQuery {
 /** Whether `rel` can be loaded by a join here (otherwise the loader uses selectin for it). */
 export function joinable(rel: RelationshipProperty): boolean {
   const t = rel.target;
-  // A joined-inheritance target, a subclass filter or custom criteria would need the ON clause rewritten onto the alias.
-  return t.fromItem() === undefined && t.criteria() === undefined && criteriaOf(rel) === undefined && rel.lazy !== "writeOnly";
+  // A joined-inheritance target spans several tables and a single-table subclass needs its
+  // discriminator filter: both load by select-IN instead.
+  return t.fromItem() === undefined && t.criteria() === undefined && rel.lazy !== "writeOnly";
 }
 
 /** Resolves a column of the parent to what the join refers to (the table itself, an alias, or the wrapping subquery). */
@@ -86,6 +89,10 @@ export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): Joi
     const target = rel.target;
     const alias = target.table.alias(`${target.table.name}_${++n}`);
     const inAlias: ColumnOf = (c) => (alias.c as Record<string, Col>)[c.key]!;
+    const onTargetTable = (c: Col): Col | undefined => (c.table === target.table ? inAlias(c) : undefined);
+    // The relationship's own criteria join the ON clause, pointed at the alias.
+    const extra = criteriaOf(rel);
+    const withCriteria = (on: ExprNode): ExprNode => (extra ? and(expr(on), expr(remapColumns(extra.node, onTargetTable))).node : on);
     // An inner join below an outer one would drop the outer parents: it stays outer.
     const inner = w.innerJoin && (w.parent < 0 || !outer[w.parent]);
     const type: JoinNode["type"] = inner ? "INNER" : "LEFT";
@@ -95,17 +102,17 @@ export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): Joi
       const onAssoc = conj(rel.secondaryParent.map(([p, a]) => inAssoc(a).eq(parentColumn(p))));
       from = { kind: "Join", type, left: from, right: assoc, on: onAssoc, lateral: false };
       const onTarget = conj(rel.secondaryTarget.map(([t, a]) => inAlias(t).eq(inAssoc(a))));
-      from = { kind: "Join", type, left: from, right: alias, on: onTarget, lateral: false };
+      from = { kind: "Join", type, left: from, right: alias, on: withCriteria(onTarget), lateral: false };
     } else {
       const on =
         rel.direction === "oneToMany"
           ? conj(rel.pairs.map(([one, many]) => inAlias(many).eq(parentColumn(one))))
           : conj(rel.pairs.map(([one, many]) => inAlias(one).eq(parentColumn(many))));
-      from = { kind: "Join", type, left: from, right: alias, on, lateral: false };
+      from = { kind: "Join", type, left: from, right: alias, on: withCriteria(on), lateral: false };
     }
     const startAt = items.length;
     for (const p of target.columns) items.push({ expr: inAlias(p.column).node, key: `${alias.name}_${p.key}`, type: p.column.type, label: undefined });
-    for (const o of orderOf(rel)) order.push(remapOrderExpr(o.node, inAlias));
+    for (const o of orderOf(rel)) order.push(remapColumns(o.node, onTargetTable));
     steps.push({ rel, parent: w.parent, start: startAt, count: target.columns.length, plan: w.plan });
     columnsOfStep.push(inAlias);
     outer.push(!inner || (w.parent >= 0 && outer[w.parent]!));
@@ -131,6 +138,10 @@ function containsEagerSteps(node: SelectNode, mapper: Mapper, plan: Plan): Joine
   return out;
 }
 
+function expr(node: ExprNode): Expression<boolean, any> {
+  return new Expression<boolean>(node, BOOLEAN_TYPE);
+}
+
 function conj(conds: Array<Expression<boolean, any>>): ExprNode {
   return conds.length === 1 ? conds[0]!.node : and(...conds).node;
 }
@@ -148,11 +159,6 @@ function remapOrder(o: ExprNode, byColumn: ReadonlyMap<Col, Col>): ExprNode[] {
   return [];
 }
 
-function remapOrderExpr(o: ExprNode, to: ColumnOf): ExprNode {
-  if (o.kind === "Column") return to(o.column as Col).node;
-  if (o.kind === "Ordering" && o.inner.kind === "Column") return { ...o, inner: to(o.inner.column as Col).node };
-  return o;
-}
 
 interface Wanted {
   readonly rel: RelationshipProperty;
