@@ -58,7 +58,12 @@ forEachDialect((db) => {
   beforeEach(async () => {
     await emptyTables(db.engine, Base.metadata);
     await db.engine.begin(async (conn) => {
-      await conn.execute(insert(Shop).values([{ id: 1, name: "one" }, { id: 2, name: "two" }]));
+      await conn.execute(
+        insert(Shop).values([
+          { id: 1, name: "one" },
+          { id: 2, name: "two" },
+        ]),
+      );
       await conn.execute(
         insert(Item).values([
           { id: 1, price: 5, shopId: 1 },

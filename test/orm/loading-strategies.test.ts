@@ -97,7 +97,13 @@ forEachDialect((db) => {
     await db.engine.begin(async (conn) => void (await conn.execute(update(Node).set({ parentId: null }))));
     await emptyTables(db.engine, Base.metadata);
     await db.engine.begin(async (conn) => {
-      await conn.execute(insert(User).values([{ id: 1, name: "ada" }, { id: 2, name: "bob" }, { id: 3, name: "cy" }]));
+      await conn.execute(
+        insert(User).values([
+          { id: 1, name: "ada" },
+          { id: 2, name: "bob" },
+          { id: 3, name: "cy" },
+        ]),
+      );
       await conn.execute(
         insert(Post).values([
           { id: 10, title: "a1", userId: 1 },
@@ -112,7 +118,12 @@ forEachDialect((db) => {
           { id: 102, body: "c3", postId: 12, writerId: 1 },
         ]),
       );
-      await conn.execute(insert(Note).values([{ id: 1, text: "n1", userId: 1 }, { id: 2, text: "n2", userId: 1 }]));
+      await conn.execute(
+        insert(Note).values([
+          { id: 1, text: "n1", userId: 1 },
+          { id: 2, text: "n2", userId: 1 },
+        ]),
+      );
     });
   });
 
@@ -153,7 +164,9 @@ forEachDialect((db) => {
   it("a joined collection below a select-IN link does not repeat the select-IN objects", async () => {
     await using s = new Session(db.engine);
     const t = trackStatements(s);
-    const users = await s.scalars(select(User).options(selectinload(User.posts).joinedload(Post.comments), noload(User.notes)).orderBy(User.id));
+    const users = await s.scalars(
+      select(User).options(selectinload(User.posts).joinedload(Post.comments), noload(User.notes)).orderBy(User.id),
+    );
     t.stop();
     expect(t.count).toBe(2);
     expect(users.map(titles)).toEqual([["a1", "a2"], ["b1"], []]);
@@ -185,7 +198,11 @@ forEachDialect((db) => {
   it("joinedload of a many-to-one, inner join on request", async () => {
     await using s = new Session(db.engine);
     const t = trackStatements(s);
-    const posts = await s.scalars(select(Post).options(joinedload(Post.author, { innerJoin: true }).noload(User.notes)).orderBy(Post.id));
+    const posts = await s.scalars(
+      select(Post)
+        .options(joinedload(Post.author, { innerJoin: true }).noload(User.notes))
+        .orderBy(Post.id),
+    );
     t.stop();
     expect(t.count).toBe(1);
     expect(t.statements[0]).toMatch(/ JOIN /);
@@ -302,13 +319,20 @@ forEachDialect((db) => {
   it("loads self-referential trees several levels deep", async () => {
     await db.engine.begin(async (conn) => {
       await conn.execute(insert(Node).values({ id: 1, label: "root", parentId: null }));
-      await conn.execute(insert(Node).values([{ id: 2, label: "a", parentId: 1 }, { id: 3, label: "b", parentId: 1 }]));
+      await conn.execute(
+        insert(Node).values([
+          { id: 2, label: "a", parentId: 1 },
+          { id: 3, label: "b", parentId: 1 },
+        ]),
+      );
       await conn.execute(insert(Node).values([{ id: 4, label: "a1", parentId: 2 }]));
     });
     await using s = new Session(db.engine);
     const t = trackStatements(s);
     const [root] = await s.scalars(
-      select(Node).where(Node.parentId.isNull()).options(selectinload(Node.children).selectinload(Node.children).selectinload(Node.children)),
+      select(Node)
+        .where(Node.parentId.isNull())
+        .options(selectinload(Node.children).selectinload(Node.children).selectinload(Node.children)),
     );
     t.stop();
     expect(t.count).toBe(4);
@@ -324,8 +348,19 @@ forEachDialect((db) => {
 
   it("loads composite-key relationships both ways", async () => {
     await db.engine.begin(async (conn) => {
-      await conn.execute(insert(Shelf).values([{ room: 1, num: 1 }, { room: 1, num: 2 }]));
-      await conn.execute(insert(Book).values([{ id: 1, room: 1, num: 1 }, { id: 2, room: 1, num: 2 }, { id: 3, room: 1, num: 2 }]));
+      await conn.execute(
+        insert(Shelf).values([
+          { room: 1, num: 1 },
+          { room: 1, num: 2 },
+        ]),
+      );
+      await conn.execute(
+        insert(Book).values([
+          { id: 1, room: 1, num: 1 },
+          { id: 2, room: 1, num: 2 },
+          { id: 3, room: 1, num: 2 },
+        ]),
+      );
     });
     await using s = new Session(db.engine);
     const shelves = await s.scalars(select(Shelf).options(selectinload(Shelf.books)).orderBy(Shelf.num));

@@ -72,6 +72,8 @@ forEachDialect((db) => {
     expect(Array.isArray(feed.entries)).toBe(false);
     expect(() => ((feed as { entries: unknown }).entries = [])).toThrow(/write-only collection; change it with \.add\(obj\)/);
     expect(() => feed.entries.add({} as never)).toThrow(ArgumentError);
-    await expect(s.load(feed, "entries")).rejects.toThrow(/write-only collection, which never loads; query it with obj\.entries\.select\(\)/);
+    await expect(s.load(feed, "entries")).rejects.toThrow(
+      /write-only collection, which never loads; query it with obj\.entries\.select\(\)/,
+    );
   });
 });

@@ -71,7 +71,19 @@ export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): Joi
     rootColumn = (c) => byColumn.get(c) ?? c;
     const items: SelectItemNode[] = node.items.map((item, i) => ({ ...item, expr: sq.columnList[i]!.node, label: undefined }));
     orderBy = node.orderBy.flatMap((o) => remapOrder(o, byColumn));
-    base = { ...node, items, from: [], where: undefined, groupBy: [], having: undefined, limit: undefined, offset: undefined, distinct: false, distinctOn: undefined, ctes: [] };
+    base = {
+      ...node,
+      items,
+      from: [],
+      where: undefined,
+      groupBy: [],
+      having: undefined,
+      limit: undefined,
+      offset: undefined,
+      distinct: false,
+      distinctOn: undefined,
+      ctes: [],
+    };
     left = sq as unknown as NamedFrom;
     rest = [];
   }
@@ -111,13 +123,17 @@ export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): Joi
       from = { kind: "Join", type, left: from, right: alias, on: withCriteria(on), lateral: false };
     }
     const startAt = items.length;
-    for (const p of target.columns) items.push({ expr: inAlias(p.column).node, key: `${alias.name}_${p.key}`, type: p.column.type, label: undefined });
+    for (const p of target.columns)
+      items.push({ expr: inAlias(p.column).node, key: `${alias.name}_${p.key}`, type: p.column.type, label: undefined });
     for (const o of orderOf(rel)) order.push(remapColumns(o.node, onTargetTable));
     steps.push({ rel, parent: w.parent, start: startAt, count: target.columns.length, plan: w.plan });
     columnsOfStep.push(inAlias);
     outer.push(!inner || (w.parent >= 0 && outer[w.parent]!));
   }
-  return { node: { ...base, items, from: [...rest, from], orderBy: order }, steps: [...steps, ...eager.map((e) => ({ ...e, parent: -1 }))] };
+  return {
+    node: { ...base, items, from: [...rest, from], orderBy: order },
+    steps: [...steps, ...eager.map((e) => ({ ...e, parent: -1 }))],
+  };
 }
 
 /**
@@ -158,7 +174,6 @@ function remapOrder(o: ExprNode, byColumn: ReadonlyMap<Col, Col>): ExprNode[] {
   }
   return [];
 }
-
 
 interface Wanted {
   readonly rel: RelationshipProperty;

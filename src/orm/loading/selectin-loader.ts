@@ -41,7 +41,10 @@ export function relatedQuery(rel: RelationshipProperty, match: Expression<boolea
   if (rel.direction === "manyToMany") {
     const assoc = rel.secondaryParent.map(([, a]) => a);
     const on = rel.secondaryTarget.map(([t, a]) => t.eq(a));
-    stmt = (select as (...a: unknown[]) => Select<unknown, unknown>)(cls, ...assoc).join(rel.secondary!, on.length === 1 ? on[0]! : and(...on));
+    stmt = (select as (...a: unknown[]) => Select<unknown, unknown>)(cls, ...assoc).join(
+      rel.secondary!,
+      on.length === 1 ? on[0]! : and(...on),
+    );
   } else stmt = select(cls);
   stmt = stmt.where(match);
   const extra = criteriaOf(rel);

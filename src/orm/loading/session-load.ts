@@ -16,8 +16,12 @@ export function relationshipNamed(mapper: Mapper, key: unknown, what: string): R
   const p = typeof key === "string" ? mapper.byKey.get(key) : undefined;
   const names = mapper.relationships.map((r) => r.key);
   const known = names.length ? `its relationships are ${names.join(", ")}` : `${mapper.name} has no relationships`;
-  if (!p) throw new ArgumentError(`${what}: ${mapper.name} has no relationship ${typeof key === "string" ? JSON.stringify(key) : describeValue(key)}; ${known}`);
-  if (p.kind !== "relationship") throw new ArgumentError(`${what}: ${mapper.name}.${String(key)} is a column, not a relationship; ${known}`);
+  if (!p)
+    throw new ArgumentError(
+      `${what}: ${mapper.name} has no relationship ${typeof key === "string" ? JSON.stringify(key) : describeValue(key)}; ${known}`,
+    );
+  if (p.kind !== "relationship")
+    throw new ArgumentError(`${what}: ${mapper.name}.${String(key)} is a column, not a relationship; ${known}`);
   if (p.lazy === "writeOnly")
     throw new ArgumentError(
       `${what}: ${mapper.name}.${p.key} is a write-only collection, which never loads; query it with obj.${p.key}.select() and session.scalars()`,
@@ -26,7 +30,11 @@ export function relationshipNamed(mapper: Mapper, key: unknown, what: string): R
 }
 
 /** Checks that every object is in `session` (pending or persistent) and of one model; returns that model's relationship. */
-export function checkLoadable(session: object, objs: readonly object[], key: unknown): { rel: RelationshipProperty; states: InstanceState[] } {
+export function checkLoadable(
+  session: object,
+  objs: readonly object[],
+  key: unknown,
+): { rel: RelationshipProperty; states: InstanceState[] } {
   const what = `session.load(…, ${typeof key === "string" ? JSON.stringify(key) : describeValue(key)})`;
   const states = objs.map((o) => {
     const s = stateOf(o);
@@ -51,7 +59,11 @@ export function checkLoadable(session: object, objs: readonly object[], key: unk
  * empty collection / null without SQL; the others load with one select-IN query per 500 (a
  * many-to-one target already in the identity map costs none). Returns each object's value.
  */
-export async function loadRelationship(ctx: LoadContext | (() => Promise<LoadContext>), rel: RelationshipProperty, states: readonly InstanceState[]): Promise<unknown[]> {
+export async function loadRelationship(
+  ctx: LoadContext | (() => Promise<LoadContext>),
+  rel: RelationshipProperty,
+  states: readonly InstanceState[],
+): Promise<unknown[]> {
   const toLoad: object[] = [];
   for (const s of states) {
     if (isLoaded(s.obj, rel)) continue;

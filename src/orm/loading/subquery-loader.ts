@@ -36,9 +36,22 @@ export async function subqueryLoad(
   }
   if (byKey.size === 0) return;
   // The original query, selecting only the parent key columns (its order matters only with a limit).
-  const items: SelectItemNode[] = keys.parentProps.map((p, i) => ({ expr: p.column.node, key: `k${i}`, type: p.column.type, label: undefined }));
+  const items: SelectItemNode[] = keys.parentProps.map((p, i) => ({
+    expr: p.column.node,
+    key: `k${i}`,
+    type: p.column.type,
+    label: undefined,
+  }));
   const keep = source.limit !== undefined || source.offset !== undefined;
-  const inner: SelectNode = { ...source, items, entities: [], loaderOptions: undefined, orderBy: keep ? source.orderBy : [], lock: undefined, correlate: "none" };
+  const inner: SelectNode = {
+    ...source,
+    items,
+    entities: [],
+    loaderOptions: undefined,
+    orderBy: keep ? source.orderBy : [],
+    lock: undefined,
+    correlate: "none",
+  };
   const sq = new Subquery(inner);
   const on: Array<Expression<boolean, any>> = keys.matchColumns.map((c, i) => c.eq(sq.columnList[i]!));
   const cls = rel.target.mappedClass as never;

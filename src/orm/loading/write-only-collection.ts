@@ -66,7 +66,9 @@ export class WriteOnlyCollection<T extends object> {
       const p = rel.parent.columns.find((x) => x.column === col || x.alsoColumns.includes(col));
       const v = p ? o[p.slot] : undefined;
       if (v === undefined || v === NO_VALUE || v === null)
-        throw new ObjectStateError(`${this.#where()}: the ${rel.parent.name} has no key yet; flush the session before querying its collection`);
+        throw new ObjectStateError(
+          `${this.#where()}: the ${rel.parent.name} has no key yet; flush the session before querying its collection`,
+        );
       return v;
     };
     const conds =

@@ -108,7 +108,14 @@ export async function entityResult(
       const plan = planOf(i === 0 ? node.loaderOptions : undefined, span.mapper);
       if (!hasWork(span.mapper, plan)) continue;
       const objs = [...new Set(rows.map((r) => r[span.key] as object | null))];
-      await loadRelated(loadContext(conn, host, (m, o) => host.completeSubclasses(m, o)), span.mapper, objs, plan, undefined, false);
+      await loadRelated(
+        loadContext(conn, host, (m, o) => host.completeSubclasses(m, o)),
+        span.mapper,
+        objs,
+        plan,
+        undefined,
+        false,
+      );
     }
   }
   host.fireLoad();

@@ -282,7 +282,9 @@ export class Select<R = unknown, S = unknown> extends SelectBase<R, S> {
   options(...opts: readonly object[]): Select<R, S> {
     for (const [i, o] of opts.entries())
       if (typeof o !== "object" || o === null)
-        throw new ArgumentError(`options() argument ${i + 1} is ${describeValue(o)}; expected a loader option such as selectinload(User.posts)`);
+        throw new ArgumentError(
+          `options() argument ${i + 1} is ${describeValue(o)}; expected a loader option such as selectinload(User.posts)`,
+        );
     return this.#with({ loaderOptions: [...(this.node.loaderOptions ?? []), ...opts] });
   }
   /** Turns off auto-correlation when used as a subquery. */
