@@ -285,6 +285,10 @@ forEachDialect((db) => {
     expect(() => select(Post).options(selectinload(User.posts).selectinload(User.notes as never))).toThrow(
       /cannot follow User\.posts: that loads Post objects, and notes is a relationship of User/,
     );
+    await expect(s.scalars(select(Post).options({ not: "an option" }))).rejects.toThrow(
+      /options\(\) takes loader options such as selectinload\(Post\.…\), got/,
+    );
+    expect(() => selectinload(User.name as never)).toThrow(/selectinload\(\) takes a relationship attribute of a model/);
     await expect(s.scalars(select(Post).options(selectinload(User.posts)))).rejects.toThrow(
       /does not apply to a query of Post.*start the option from a relationship of Post/,
     );

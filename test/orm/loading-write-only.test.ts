@@ -53,6 +53,13 @@ forEachDialect((db) => {
     expect(t.count).toBe(3);
   });
 
+  it("refuses to query the collection of an owner that has no key yet", async () => {
+    await using s = new Session(db.engine);
+    const feed = new Feed({ name: "unsaved" });
+    s.add(feed);
+    expect(() => feed.entries.select()).toThrow(/Feed\.entries: the Feed has no key yet; flush the session before querying its collection/);
+  });
+
   it("removes by clearing the foreign key, adds existing objects, and never loads itself", async () => {
     await using s = new Session(db.engine);
     s.add(new Feed({ id: 1, name: "a" }));
