@@ -253,7 +253,14 @@ forEachDialect((db) => {
     t.reset();
     expect(await s.load(c!, "writer")).toBe(users[1]);
     expect(t.count).toBe(0);
+    // An expired foreign key is read again before the many-to-one loads.
+    const [c2] = await s.scalars(select(Comment).where(Comment.id.eq(101)));
+    s.expire(c2!);
+    t.reset();
+    expect((await s.load(c2!, "writer")).name).toBe("cy");
+    expect(t.count).toBe(1);
     // Loading again returns what is there without SQL.
+    t.reset();
     expect(await s.load(users[0]!, "posts")).toBe(users[0]!.posts);
     expect(t.count).toBe(0);
     t.stop();

@@ -5,11 +5,13 @@
  */
 import { ArgumentError, ObjectStateError, describeValue } from "../../util/errors.js";
 import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
-import { stateOf, STATE, type Instance, type InstanceState } from "../session/instance-state.js";
+import { NO_VALUE, stateOf, STATE, type Instance, type InstanceState } from "../session/instance-state.js";
 import type { LoadContext } from "./load-context.js";
 import { loadRelated } from "./eager-loader.js";
 import type { Plan } from "./load-plan.js";
-import { isLoaded, storeLoaded } from "./relationship-keys.js";
+import { isLoaded, keysOf, storeLoaded } from "./relationship-keys.js";
+import { fetchByKeys, groupByMapper } from "./reload.js";
+import { refreshExpired } from "./instance-loader.js";
 
 /** The relationship `key` of `mapper`, or an error listing the relationships it has. */
 export function relationshipNamed(mapper: Mapper, key: unknown, what: string): RelationshipProperty {
@@ -72,9 +74,18 @@ export async function loadRelationship(
   }
   if (toLoad.length > 0) {
     const c = typeof ctx === "function" ? await ctx() : ctx;
+    await reloadExpiredKeys(c, rel, toLoad);
     const plan: Plan = new Map([[rel, { strategy: "selectin", innerJoin: false, children: new Map() }]]);
     // Only `rel` is loaded here: the objects' other relationships keep their state.
     await loadRelated(c, rel.parent, toLoad, plan, undefined, false, rel);
   }
   return states.map((s) => (s.obj as Instance)[STATE]!.related!.get(rel.key));
+}
+
+/** Objects whose key attributes for `rel` were expired read them again first (other expired attributes are filled too). */
+async function reloadExpiredKeys(ctx: LoadContext, rel: RelationshipProperty, objs: readonly object[]): Promise<void> {
+  const props = keysOf(rel).parentProps;
+  const expired = objs.filter((o) => props.some((p) => (o as Instance)[p.slot] === NO_VALUE));
+  for (const [mapper, group] of groupByMapper(expired))
+    await fetchByKeys(ctx.conn, mapper, group, (o, values) => refreshExpired(o, (o as Instance)[STATE], values, 0, values.length));
 }
