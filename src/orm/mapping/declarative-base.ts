@@ -9,17 +9,16 @@ import { MetaData } from "../../sql/schema/metadata.js";
 import { Table, type TableItem } from "../../sql/schema/table.js";
 import { Expression } from "../../sql/elements/expression.js";
 import { ENTITY } from "../../sql/statements/entity.js";
-import { Mapper, type ColumnProperty, type InheritanceInfo, type RelationshipProperty } from "./mapper.js";
+import { Mapper, type ColumnProperty, type InheritanceInfo } from "./mapper.js";
 import { Registry } from "./registry.js";
 import { RelationshipDef } from "./relationship-def.js";
-import { RelationshipAttribute } from "./relationship-attribute.js";
+import { addRelationship } from "./relationship-property.js";
 import { columnNamer, type ColumnNaming } from "./naming.js";
 import {
   MAPPER,
   defineColumnAccessor,
   defineExpressionAccessor,
   defineObjectProtocol,
-  defineRelationshipAccessor,
   initInstance,
 } from "./instrumentation.js";
 import { defineHybrids, type HybridBuilder } from "./hybrid.js";
@@ -311,27 +310,7 @@ export class DeclarativeBase implements ModelBuilder {
 
     for (const [key, def] of relDefs) {
       if (mapper.byKey.has(key)) throw new MappingError(`${where}: attribute '${key}' is defined twice`);
-      const rel = {
-        kind: "relationship",
-        key,
-        parent: mapper,
-        def,
-        backPopulates: undefined,
-        viewonly: false,
-        pairs: [],
-        secondary: undefined,
-        secondaryParent: [],
-        secondaryTarget: [],
-        lazy: def.options.lazy ?? "raise",
-        orderBy: [],
-        where: undefined,
-        passiveDeletes: def.options.passiveDeletes ?? false,
-        innerJoin: def.options.innerJoin === true,
-      } as unknown as RelationshipProperty;
-      mapper.relationships.push(rel);
-      mapper.byKey.set(key, rel);
-      defineRelationshipAccessor(proto, rel);
-      Object.defineProperty(Generated, key, { value: new RelationshipAttribute(rel), enumerable: true, configurable: true });
+      addRelationship(mapper, key, def);
     }
     if (inherit) mapper.relationships.unshift(...inherit.parent.relationships);
 

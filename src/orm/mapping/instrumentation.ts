@@ -154,17 +154,28 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
     for (const item of items) {
       if (!stateOf(item))
         throw new ArgumentError(`${s.mapper.name}.${rel.key} holds ${rel.def.target} objects, got ${describeValue(item)}`);
-      if (rel.backPopulates && !rel.backPopulates.uselist) setRelated(stateOf(item)!, rel.backPopulates, s.obj, true);
+      const back = rel.backPopulates;
+      if (back && !back.uselist) setRelated(stateOf(item)!, back, s.obj, true);
+      else if (back) joinBackCollection(stateOf(item)!, back, s.obj);
       if (s.session) (s.session as unknown as ChangeSink).cascadeAdd(item, rel);
     }
   }
   #removed(items: readonly T[]): void {
     const rel = this.rel;
-    if (!rel?.backPopulates || rel.backPopulates.uselist) return;
-    for (const item of items) {
-      const cs = stateOf(item);
-      if (cs && cs.related?.get(rel.backPopulates.key) === this.owner?.obj) setRelated(cs, rel.backPopulates, null, true);
-    }
+    if (!rel || !this.owner) return;
+    for (const item of items) detachBack(rel, item, this.owner);
+  }
+  /** @internal Adds without echoing to the other side (the other side is adding). */
+  _syncAdd(item: T): void {
+    this.#changing();
+    super.push(item);
+  }
+  /** @internal Removes without echoing to the other side (the other side is removing). */
+  _syncRemove(item: T): void {
+    const i = this.indexOf(item);
+    if (i < 0) return;
+    this.#changing();
+    super.splice(i, 1);
   }
 
   override push(...items: T[]): number {
@@ -266,14 +277,40 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
         vs.related.set(back.key, newCollection(vs, back, [s.obj]));
       }
     }
-  } else if (back && value) setRelated(stateOf(value)!, back, s.obj, true);
+  } else if (back) {
+    // A scalar on both sides (one-to-one): the objects left behind let go of each other.
+    const os = old ? stateOf(old) : undefined;
+    if (os?.related?.get(back.key) === s.obj) setRelated(os, back, null, true);
+    if (value) {
+      const vs = stateOf(value)!;
+      const prev = vs.related?.get(back.key);
+      const ps = prev && prev !== s.obj ? stateOf(prev) : undefined;
+      if (ps?.related?.get(rel.key) === value) setRelated(ps, rel, null, true);
+      setRelated(vs, back, s.obj, true);
+    }
+  }
   if (value && session) session.cascadeAdd(value as object, rel);
 }
 
+/** Many-to-many: `owner` joins `item`'s collection on the other side, when that is loaded (or new). */
+function joinBackCollection(item: InstanceState, back: RelationshipProperty, owner: object): void {
+  const list = item.related?.get(back.key) as InstrumentedList | undefined;
+  if (list) {
+    if (!list.includes(owner)) list._syncAdd(owner);
+  } else if (item.status === "transient" || item.status === "pending") {
+    // A new object's collection is known to hold exactly what is added to it.
+    (item.related ??= new Map()).set(back.key, newCollection(item, back, [owner]));
+  }
+}
+
+/** `item` left `owner`'s collection of `rel`: the other side forgets `owner` too. */
 function detachBack(rel: RelationshipProperty, item: object, owner: InstanceState): void {
   const back = rel.backPopulates;
   const cs = stateOf(item);
-  if (back && !back.uselist && cs && cs.related?.get(back.key) === owner.obj) setRelated(cs, back, null, true);
+  if (!back || !cs) return;
+  if (!back.uselist) {
+    if (cs.related?.get(back.key) === owner.obj) setRelated(cs, back, null, true);
+  } else (cs.related?.get(back.key) as InstrumentedList | undefined)?._syncRemove(owner.obj);
 }
 
 /** Installs the accessor of a relationship attribute. */

@@ -9,9 +9,25 @@ import type { ForeignKeyConstraint } from "../../sql/schema/foreign-key.js";
 import type { Table } from "../../sql/schema/table.js";
 import type { MetaData } from "../../sql/schema/metadata.js";
 import type { Mapper, RelationshipProperty } from "./mapper.js";
+import { RelationshipDef, type RelationshipOptions } from "./relationship-def.js";
+import { addRelationship } from "./relationship-property.js";
+import { resolveSecondary } from "./secondary-join.js";
+import { resolveOptions } from "./relationship-options.js";
 
 /** Every registry, to recognise references to models of another base. */
 const allRegistries = new Set<Registry>();
+
+/** Cascades a viewonly relationship keeps: it never writes, so nothing reaches the database through it. */
+const VIEWONLY_CASCADES = new Set(["merge", "expunge", "refresh-expire"]);
+
+/** The reverse relationships `backref` created, by the relationship that declared them. */
+const createdBackrefs = new WeakMap<RelationshipProperty, RelationshipProperty>();
+
+/** The name of the reverse relationship a `backref` option asks for. */
+function backrefName(rel: RelationshipProperty): string | undefined {
+  const b = rel.def.options.backref;
+  return b === undefined ? undefined : typeof b === "string" ? b : b.name;
+}
 
 const CASCADES = new Set(["save-update", "merge", "delete", "delete-orphan", "refresh-expire", "expunge"]);
 
@@ -74,8 +90,10 @@ export class Registry {
           `the model for table ${m.table.name} has no registered class: decorate the class that extends it with @mapped (or call mapped(TheClass) after defining it)`,
         );
     if (problems.length === 0) {
-      for (const m of this.mappers) for (const rel of m.relationships) this.#resolve(rel, problems);
-      for (const m of this.mappers) for (const rel of m.relationships) this.#linkBack(rel, problems);
+      const own = (m: Mapper, rel: RelationshipProperty) => rel.parent === m;
+      for (const m of this.mappers) for (const rel of m.relationships) if (own(m, rel)) this.#resolve(rel, problems);
+      for (const m of this.mappers) for (const rel of [...m.relationships]) if (own(m, rel)) this.#createBackref(rel, problems);
+      for (const m of this.mappers) for (const rel of m.relationships) if (own(m, rel)) this.#linkBack(rel, problems);
     }
     if (problems.length > 0) {
       this.#failure = new MappingError(`the models could not be configured:\n  - ${problems.join("\n  - ")}`);
@@ -105,6 +123,11 @@ export class Registry {
       return;
     }
     rel.viewonly = rel.def.options.viewonly === true;
+    if (rel.viewonly) rel.cascade = new Set([...rel.cascade].filter((c) => VIEWONLY_CASCADES.has(c)));
+    if (rel.def.options.secondary !== undefined) {
+      if (resolveSecondary(rel, target, this.metadata, (t) => this.mappers.find((m) => m.table === t), problems)) resolveOptions(rel, target, problems);
+      return;
+    }
     const parentTables = rel.parent.tables;
     const targetTables = target.tables;
     const fkKeys = rel.def.options.foreignKeys;
@@ -153,10 +176,45 @@ export class Registry {
     rel.uselist = rel.def.options.uselist ?? direction === "oneToMany";
     if (direction === "manyToOne" && rel.def.options.uselist === true)
       problems.push(`${where} is many-to-one (the foreign key is on ${rel.parent.table.name}), so it holds one object: drop uselist: true`);
+    resolveOptions(rel, target, problems);
+  }
+
+  /** `backref`: creates the reverse relationship on the target (once), resolved like a declared one. */
+  #createBackref(rel: RelationshipProperty, problems: string[]): void {
+    const name = backrefName(rel);
+    if (name === undefined || !rel.target) return;
+    const where = `relationship ${rel.parent.name}.${rel.key}`;
+    if (rel.def.options.backPopulates !== undefined) {
+      problems.push(`${where} has both backref and backPopulates, which are mutually exclusive; keep backPopulates and declare the other side, or keep only backref`);
+      return;
+    }
+    const created = createdBackrefs.get(rel);
+    if (created) return;
+    if (rel.target.byKey.has(name)) {
+      problems.push(
+        `${where} has backref: "${name}", but ${rel.target.name} already has an attribute ${name}; pick another name, or declare both sides with backPopulates`,
+      );
+      return;
+    }
+    const b = rel.def.options.backref;
+    const extra: RelationshipOptions = typeof b === "object" ? (b.options ?? {}) : {};
+    const options: RelationshipOptions = { ...extra, backPopulates: rel.key };
+    if (rel.secondary) {
+      options.secondary = rel.def.options.secondary;
+      // Self-referential many-to-many: the reverse reads the association table the other way round.
+      if (rel.def.options.foreignKeys) options.foreignKeys = rel.secondaryTarget.map(([, a]) => a.key);
+    } else if (rel.def.options.foreignKeys) options.foreignKeys = rel.def.options.foreignKeys;
+    if (rel.viewonly) options.viewonly = true;
+    // Self-referential one-to-many: the reverse is the many-to-one side, which remoteSide marks.
+    if (rel.parent.root === rel.target.root && rel.direction === "oneToMany" && options.remoteSide === undefined)
+      options.remoteSide = rel.pairs.map(([one]) => one.key);
+    const reverse = addRelationship(rel.target, name, new RelationshipDef(rel.parent.name, options));
+    createdBackrefs.set(rel, reverse);
+    this.#resolve(reverse, problems);
   }
 
   #linkBack(rel: RelationshipProperty, problems: string[]): void {
-    const name = rel.def.options.backPopulates;
+    const name = rel.def.options.backPopulates ?? backrefName(rel);
     if (name === undefined || !rel.target) return;
     const where = `relationship ${rel.parent.name}.${rel.key}`;
     const other = rel.target.byKey.get(name);
@@ -186,7 +244,15 @@ export class Registry {
       );
       return;
     }
-    if (other.direction === rel.direction) {
+    if ((rel.direction === "manyToMany") !== (other.direction === "manyToMany")) {
+      problems.push(
+        `${where} is ${rel.direction === "manyToMany" ? "many-to-many" : "not many-to-many"} but its back-reference ${rel.target.name}.${name} ${
+          other.direction === "manyToMany" ? "is" : "is not"
+        }; give both sides the same secondary table`,
+      );
+      return;
+    }
+    if (other.direction === rel.direction && rel.direction !== "manyToMany") {
       problems.push(
         `${where} and its back-reference ${rel.target.name}.${name} are both ${rel.direction === "oneToMany" ? "one-to-many" : "many-to-one"}${
           rel.parent.root === rel.target.root
