@@ -33,3 +33,16 @@ export type { SubclassOptions, SubclassBase, AbstractBase, AbstractOptions, Abst
 export { listen, type ModelEvent } from "./mapping/events.js";
 export { inspect, type ModelInfo, type InstanceInfo } from "./inspect.js";
 export { Query } from "./query/query.js";
+export {
+  selectinload,
+  joinedload,
+  subqueryload,
+  noload,
+  raiseload,
+  defaultload,
+  containsEager,
+  LoaderOption,
+  type JoinedLoadOptions,
+} from "./loading/loader-options.js";
+export { trackStatements, type StatementTracker } from "./loading/statement-tracker.js";
+export { WriteOnlyCollection } from "./loading/write-only-collection.js";

@@ -8,6 +8,7 @@ import { ValueTypeError, type SqlType } from "../../sql/types/sql-type.js";
 import { Expression } from "../../sql/elements/expression.js";
 import { InstanceState, NO_VALUE, PROTO_MAPPER, SESSION, STATE, stateOf, type Instance } from "../session/instance-state.js";
 import type { ColumnProperty, ExpressionProperty, Mapper, RelationshipProperty } from "./mapper.js";
+import { writeOnlyCollection } from "../loading/write-only-collection.js";
 
 /** Symbol under which a generated class records its mapper. */
 export const MAPPER: unique symbol = Symbol("athanor.mapper");
@@ -336,6 +337,7 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
   Object.defineProperty(proto, rel.key, {
     get(this: Instance) {
       const s = stateOf(this)!;
+      if (rel.lazy === "writeOnly") return writeOnlyCollection(s, rel);
       const related = s.related;
       if (related?.has(rel.key)) return related.get(rel.key);
       if (s.status === "transient" || s.status === "pending") {
@@ -344,10 +346,12 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
         return initial;
       }
       throw new ObjectStateError(
-        `${s.mapper.name}.${rel.key} is not loaded; load it with the query (e.g. selectinload(${s.mapper.name}.${rel.key})) or await session.refresh(obj, ["${rel.key}"])`,
+        `${s.mapper.name}.${rel.key} is not loaded (relationships never load on access); load it with the query, e.g. select(${s.mapper.name}).options(selectinload(${s.mapper.name}.${rel.key})), or explicitly with await session.load(obj, "${rel.key}")`,
       );
     },
     set(this: Instance, value: unknown) {
+      if (rel.lazy === "writeOnly")
+        throw new ArgumentError(`${rel.parent.name}.${rel.key} is a write-only collection; change it with .add(obj) / .remove(obj)`);
       setRelated(stateOf(this)!, rel, value);
     },
     enumerable: true,

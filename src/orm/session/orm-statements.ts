@@ -5,7 +5,7 @@
  */
 import { ArgumentError } from "../../util/errors.js";
 import { Result } from "../../engine/result.js";
-import type { Connection, Params, Statement } from "../../engine/connection.js";
+import { statementNode, type Connection, type Params, type Statement } from "../../engine/connection.js";
 import type { InsertNode, SelectItemNode, StatementNode } from "../../sql/nodes/from-nodes.js";
 import type { EntityRange } from "../../sql/statements/entity.js";
 import type { Insert } from "../../sql/statements/dml.js";
@@ -14,6 +14,8 @@ import { mapperForTable, type Mapper } from "../mapping/mapper.js";
 import { overwrite, type LoadTarget } from "../loading/instance-loader.js";
 import { rowObjectCollector, spansOf } from "../loading/rows.js";
 import { fetchByKeys, groupByMapper } from "../loading/reload.js";
+import { hasWork, planOf } from "../loading/load-plan.js";
+import { loadContext, loadRelated } from "../loading/eager-loader.js";
 import { bulkUpdateByKey, keysMatching } from "../persistence/bulk.js";
 import type { IdentityMap } from "./identity-map.js";
 import { stateOf, statusOf, type InstanceState } from "./instance-state.js";
@@ -98,6 +100,24 @@ export async function entityResult(
       span.mapper,
       rows.map((r) => r[span.key] as object | null),
     );
+  const node = statementNode(stmt);
+  if (node.kind === "Select" && spans.length > 0) {
+    // Loader options apply to the first entity; relationships' default strategies to every one.
+    // Rows stay one per database row here, so joined strategies load by select-IN instead.
+    for (const [i, span] of spans.entries()) {
+      const plan = planOf(i === 0 ? node.loaderOptions : undefined, span.mapper);
+      if (!hasWork(span.mapper, plan)) continue;
+      const objs = [...new Set(rows.map((r) => r[span.key] as object | null))];
+      await loadRelated(
+        loadContext(conn, host, (m, o) => host.completeSubclasses(m, o)),
+        span.mapper,
+        objs,
+        plan,
+        undefined,
+        false,
+      );
+    }
+  }
   host.fireLoad();
   return new Result(rows, collector.keys, res.rowCount, res.lastInsertId, res.sql);
 }

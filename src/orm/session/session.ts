@@ -24,6 +24,10 @@ import { overwrite, refreshExpired } from "../loading/instance-loader.js";
 import { identityOf, keysCondition, pkValues } from "../loading/by-key.js";
 import { firstEntityCollector, spansOf } from "../loading/rows.js";
 import { fetchByKeys, groupByMapper } from "../loading/reload.js";
+import { hasWork, planOf } from "../loading/load-plan.js";
+import { loadContext, loadRelated, runEntityQuery } from "../loading/eager-loader.js";
+import { checkLoadable, loadRelationship, relationshipNamed } from "../loading/session-load.js";
+import type { SelectNode } from "../../sql/nodes/from-nodes.js";
 import { runFlush, settleNewRelationships, type FlushOutcome } from "../persistence/unit-of-work.js";
 import { IdentityMap, type IdentityStore } from "./identity-map.js";
 import { dmlMapper, entityRanges, entityResult, itemsOf, runBulk, runSynchronized, type StatementHost } from "./orm-statements.js";
@@ -721,6 +725,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     collect.onRow(row);
     const obj = collect.objs[0];
     await this.#completeSubclasses(mapper, [obj ?? null]);
+    const none = new Map();
+    if (obj && hasWork(mapper, none)) await loadRelated(loadContext(conn, this), mapper, [obj], none, undefined, false);
     this.#fireLoad();
     return (obj ?? undefined) as I | undefined;
   }
@@ -758,7 +764,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /**
    * Reloads an object's attributes from the database (flushing first), discarding unflushed changes
-   * to them. `attributes` limits the reload to those names.
+   * to them. `attributes` limits the reload to those names; relationship names among them are
+   * loaded again too (`await session.refresh(user, ["posts"])`).
    */
   async refresh(obj: object, attributes?: readonly string[]): Promise<void> {
     const s = this.#stateFor(obj, "refresh");
@@ -766,16 +773,26 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       throw new ObjectStateError(
         `${describeObject(s)} is not a persistent object of this session (it is ${s.status}); only loaded objects can be refreshed`,
       );
-    const only = attributes ? new Set(this.#attributeIndexes(s, attributes, "refresh")) : undefined;
+    const relNames = attributes?.filter((n) => s.mapper.byKey.get(n)?.kind === "relationship") ?? [];
+    const rels = relNames.map((n) => relationshipNamed(s.mapper, n, "session.refresh()"));
+    const columns = attributes?.filter((n) => !relNames.includes(n));
+    const only = columns ? new Set(this.#attributeIndexes(s, columns, "refresh")) : undefined;
     this.#usable();
     await this.#autoflush();
     const conn = await this.connection();
-    const missing = await fetchByKeys(conn, s.mapper, [s.obj], (o, values) => overwrite(o, values, only));
-    if (missing.length > 0) {
-      this.#detach(s);
-      throw new ObjectStateError(
-        `${describeObject(s)} no longer exists in the database (deleted by another transaction); it was removed from the session`,
-      );
+    if (!only || only.size > 0 || rels.length === 0) {
+      const missing = await fetchByKeys(conn, s.mapper, [s.obj], (o, values) => overwrite(o, values, only));
+      if (missing.length > 0) {
+        this.#detach(s);
+        throw new ObjectStateError(
+          `${describeObject(s)} no longer exists in the database (deleted by another transaction); it was removed from the session`,
+        );
+      }
+    }
+    for (const rel of rels) {
+      // Refreshing a relationship replaces what the object held (unflushed changes to it are discarded).
+      s.related?.delete(rel.key);
+      await loadRelationship(loadContext(conn, this), rel, [s]);
     }
     if (!s.committed && !s.relationsChanged) {
       this.#dirty.delete(s);
@@ -832,6 +849,35 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     if (!s.committed && !s.relationsChanged && this.#dirty.has(s)) {
       this.#dirty.delete(s);
     }
+  }
+
+  /**
+   * Loads a relationship of an object, or of many objects of one model at once (one
+   * `SELECT … WHERE key IN (…)` per 500 of them), stores it on them and returns it (for an array,
+   * one value per object). Already loaded values are kept and returned without SQL; a many-to-one
+   * whose target is in the identity map needs no SQL; new objects get an empty collection or null.
+   * @example
+   * const posts = await session.load(user, "posts");
+   * await session.load(users, "posts"); // every user's posts in one query
+   */
+  async load<O extends object, K extends keyof O & string>(obj: O, key: K): Promise<O[K]>;
+  async load<O extends object, K extends keyof O & string>(objs: readonly O[], key: K): Promise<Array<O[K]>>;
+  async load(target: object | readonly object[], key: string): Promise<unknown> {
+    const many = Array.isArray(target);
+    const objs = many ? (target as readonly object[]) : [target];
+    if (objs.length === 0) return [];
+    const { rel, states } = checkLoadable(this, objs, key);
+    this.#usable();
+    const values = await loadRelationship(
+      async () => {
+        await this.#autoflush();
+        return loadContext(await this.connection(), this);
+      },
+      rel,
+      states,
+    );
+    this.#fireLoad();
+    return many ? values : values[0];
   }
 
   /**
@@ -895,6 +941,15 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     await this.#autoflush();
     const conn = await this.connection();
     const span = spansOf([first])[0]!;
+    const plan = node.kind === "Select" ? planOf(node.loaderOptions, span.mapper) : undefined;
+    if (plan && hasWork(span.mapper, plan)) {
+      // Relationship loading: joined ones in this statement, the others by their own queries.
+      const ctx = loadContext(conn, this, (m, objs) => this.#completeSubclasses(m, objs as Iterable<object | null>));
+      const objs = await runEntityQuery(ctx, node as SelectNode, span.mapper, 0, span.count, plan, params as Params | undefined);
+      await this.#completeSubclasses(span.mapper, objs);
+      this.#fireLoad();
+      return objs as ScalarOfStatement<T>[];
+    }
     const { objs, onRow } = firstEntityCollector(this, span);
     await conn._executeArrays(stmt, params as Params | undefined, onRow);
     await this.#completeSubclasses(span.mapper, objs);

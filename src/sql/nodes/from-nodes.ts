@@ -66,6 +66,11 @@ export interface SelectNode {
   readonly correlate: "auto" | "none";
   /** Spans of the select list that load mapped entities (`select(User)`); read by the ORM. */
   readonly entities: readonly EntityRange[];
+  /**
+   * Loader options attached with `.options()`: opaque to the Core (they change no SQL and no cache
+   * key); the ORM reads them when it loads the entities.
+   */
+  readonly loaderOptions?: readonly unknown[] | undefined;
 }
 
 export interface CompoundNode {
@@ -190,6 +195,7 @@ export function selectNode(items: readonly SelectItemNode[], entities: readonly 
     ctes: [],
     correlate: "auto",
     entities,
+    loaderOptions: undefined,
   };
 }
 

@@ -273,6 +273,20 @@ export class Select<R = unknown, S = unknown> extends SelectBase<R, S> {
   with(...ctes: Cte<any>[]): Select<R, S> {
     return this.#with({ ctes: [...this.node.ctes, ...(ctes as unknown as CteLike[])] });
   }
+  /**
+   * Attaches ORM loader options (`selectinload(User.posts)`, …). The Core keeps them as opaque
+   * values: they change neither the SQL nor the statement's cache key; a Session reads them.
+   * @example
+   * select(User).options(selectinload(User.posts).joinedload(Post.tags))
+   */
+  options(...opts: readonly object[]): Select<R, S> {
+    for (const [i, o] of opts.entries())
+      if (typeof o !== "object" || o === null)
+        throw new ArgumentError(
+          `options() argument ${i + 1} is ${describeValue(o)}; expected a loader option such as selectinload(User.posts)`,
+        );
+    return this.#with({ loaderOptions: [...(this.node.loaderOptions ?? []), ...opts] });
+  }
   /** Turns off auto-correlation when used as a subquery. */
   correlateNone(): Select<R, S> {
     return this.#with({ correlate: "none" });

@@ -1,0 +1,170 @@
+/**
+ * What every relationship loader needs to know about a relationship: which attributes of the parent
+ * hold the key the related rows are matched on, which target columns it matches, the collection
+ * order and extra criteria; and how a loaded value is stored without counting as a change.
+ * Called by the strategy modules and session-load.ts.
+ */
+import { MappingError } from "../../util/errors.js";
+import type { Column } from "../../sql/schema/column.js";
+import type { Expression } from "../../sql/elements/expression.js";
+import type { ColumnProperty, Mapper, RelationshipProperty } from "../mapping/mapper.js";
+import { newCollection } from "../mapping/instrumentation.js";
+import { NO_VALUE, STATE, stateOf, type Instance } from "../session/instance-state.js";
+
+type Col = Column<string, unknown, boolean>;
+
+/** The attribute of `mapper` stored in column `col`. */
+export function propertyFor(mapper: Mapper, col: Col): ColumnProperty {
+  for (const p of mapper.columns) if (p.column === col || p.alsoColumns.includes(col)) return p;
+  throw new MappingError(`${mapper.name} has no attribute for column ${col.table.name}.${col.name}`);
+}
+
+/** How a relationship's rows are found from its parents. */
+export interface RelationshipKeys {
+  /** Parent attributes whose values identify the related rows. */
+  readonly parentProps: readonly ColumnProperty[];
+  /**
+   * Columns the parent values are compared with: the target's (one-to-many, many-to-one) or the
+   * association table's (many-to-many).
+   */
+  readonly matchColumns: readonly Col[];
+  /** One-to-many / many-to-one: the target attributes holding the match columns (key of a loaded row). */
+  readonly targetProps: readonly ColumnProperty[];
+  /** Many-to-one whose match columns are the target's primary key, in key order: the identity map can answer. */
+  readonly byTargetPk: boolean;
+}
+
+const cache = new WeakMap<RelationshipProperty, RelationshipKeys>();
+
+export function keysOf(rel: RelationshipProperty): RelationshipKeys {
+  let k = cache.get(rel);
+  if (k) return k;
+  if (rel.direction === "manyToMany") {
+    if (!rel.secondary || rel.secondaryParent.length === 0)
+      throw new MappingError(`${rel.parent.name}.${rel.key} is many-to-many but its association table is not resolved`);
+    k = {
+      parentProps: rel.secondaryParent.map(([p]) => propertyFor(rel.parent, p)),
+      matchColumns: rel.secondaryParent.map(([, a]) => a),
+      targetProps: [],
+      byTargetPk: false,
+    };
+  } else if (rel.direction === "oneToMany") {
+    k = {
+      parentProps: rel.pairs.map(([one]) => propertyFor(rel.parent, one)),
+      matchColumns: rel.pairs.map(([, many]) => many),
+      targetProps: rel.pairs.map(([, many]) => propertyFor(rel.target, many)),
+      byTargetPk: false,
+    };
+  } else {
+    const targetProps = rel.pairs.map(([one]) => propertyFor(rel.target, one));
+    const pk = rel.target.pk;
+    k = {
+      parentProps: rel.pairs.map(([, many]) => propertyFor(rel.parent, many)),
+      matchColumns: rel.pairs.map(([one]) => one),
+      targetProps,
+      byTargetPk: pk.length === targetProps.length && pk.every((p, i) => p === targetProps[i]),
+    };
+  }
+  cache.set(rel, k);
+  return k;
+}
+
+function compositeKey(values: readonly unknown[]): string {
+  return JSON.stringify(values, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
+/** A parent's key for `rel` (one value, or a string for composite keys); undefined when a part is NULL or unloaded. */
+export function parentKey(keys: RelationshipKeys, obj: object): unknown {
+  const props = keys.parentProps;
+  const o = obj as Instance;
+  if (props.length === 1) {
+    const v = o[props[0]!.slot];
+    return v === null || v === undefined || v === NO_VALUE ? undefined : v;
+  }
+  const values: unknown[] = [];
+  for (const p of props) {
+    const v = o[p.slot];
+    if (v === null || v === undefined || v === NO_VALUE) return undefined;
+    values.push(v);
+  }
+  return compositeKey(values);
+}
+
+/** The parent-side values behind a key (for building `IN (…)`): one array per key. */
+export function parentValues(keys: RelationshipKeys, obj: object): unknown[] {
+  const o = obj as Instance;
+  return keys.parentProps.map((p) => o[p.slot]);
+}
+
+/** The key of a row for `rel`: the values at `indexes` (one value, or a string when composite). */
+export function rowKey(row: readonly unknown[], indexes: readonly number[]): unknown {
+  if (indexes.length === 1) return row[indexes[0]!];
+  return compositeKey(indexes.map((i) => row[i]));
+}
+
+/** Whether `rel` already has a value on `obj` (loaded, or set by the application). */
+export function isLoaded(obj: object, rel: RelationshipProperty): boolean {
+  // An object without a state (loaded, never changed) holds no relationship values yet.
+  return (obj as Instance)[STATE]?.related?.has(rel.key) === true;
+}
+
+/**
+ * Stores a loaded value as the relationship's unchanged state: collections become tracked lists
+ * with no change record; nothing is marked dirty. A value already there is kept (loading never
+ * overwrites what the object holds).
+ */
+export function storeLoaded(obj: object, rel: RelationshipProperty, value: readonly object[] | object | null): boolean {
+  const s = stateOf(obj);
+  if (!s) return false;
+  const related = (s.related ??= new Map());
+  if (related.has(rel.key)) return false;
+  related.set(rel.key, rel.uselist ? newCollection(s, rel, value as readonly object[]) : value);
+  return true;
+}
+
+/**
+ * After a one-to-many load, the children's many-to-one back-reference is the parent: set it where
+ * it is not loaded yet, so reading `post.author` needs no further load.
+ */
+export function storeBackReference(rel: RelationshipProperty, parent: object, children: readonly object[]): void {
+  const back = rel.backPopulates;
+  if (!back || back.uselist || rel.direction !== "oneToMany") return;
+  for (const c of children) storeLoaded(c, back, parent);
+}
+
+/** The collection order of `rel`: its resolved `orderBy`, or the `orderBy` option read against the target. */
+export function orderOf(rel: RelationshipProperty): Array<Expression<unknown, any>> {
+  const resolved = rel.orderBy.length
+    ? rel.orderBy
+    : orderSpecs(rel.def.options.orderBy).map(({ key, desc }) => ({ column: columnOfKey(rel, key), desc }));
+  return resolved.map((o) => (o.desc ? o.column.desc() : o.column) as Expression<unknown, any>);
+}
+
+function orderSpecs(spec: string | readonly string[] | undefined): Array<{ key: string; desc: boolean }> {
+  if (spec === undefined) return [];
+  return (typeof spec === "string" ? [spec] : spec).map((s) => {
+    const [key, dir] = s.trim().split(/\s+/);
+    return { key: key!, desc: dir?.toLowerCase() === "desc" };
+  });
+}
+
+function columnOfKey(rel: RelationshipProperty, key: string): Col {
+  const p = rel.target.byKey.get(key);
+  if (!p || p.kind !== "column")
+    throw new MappingError(`${rel.parent.name}.${rel.key} has orderBy "${key}", which is not a column attribute of ${rel.target.name}`);
+  return p.column;
+}
+
+const whereCache = new WeakMap<RelationshipProperty, Expression<boolean, any> | null>();
+
+/** The extra criteria of `rel` on its target (its `where` option), if any. */
+export function criteriaOf(rel: RelationshipProperty): Expression<boolean, any> | undefined {
+  if (rel.where) return rel.where;
+  let w = whereCache.get(rel);
+  if (w === undefined) {
+    const fn = rel.def.options.where;
+    w = fn ? (fn(rel.target.mappedClass) as Expression<boolean, any>) : null;
+    whereCache.set(rel, w);
+  }
+  return w ?? undefined;
+}

@@ -1,0 +1,86 @@
+/** Write-only collections on every database: query, count, page, add and remove without loading. */
+import { beforeAll, beforeEach, expect, it } from "vitest";
+import {
+  ArgumentError,
+  column,
+  declarativeBase,
+  Integer,
+  mapped,
+  MetaData,
+  relationship,
+  select,
+  Session,
+  String,
+  trackStatements,
+  type WriteOnlyCollection,
+} from "athanor";
+import { forEachDialect } from "../support/dialects.js";
+import { emptyTables } from "../support/orm.js";
+
+const Base = declarativeBase({ metadata: new MetaData() });
+
+@mapped
+class Feed extends Base.model("wo_feeds", {
+  id: column(Integer, { primaryKey: true }),
+  name: column(String(50)),
+  entries: relationship<WriteOnlyCollection<Entry>>("Entry", { lazy: "writeOnly" }),
+}) {}
+
+@mapped
+class Entry extends Base.model("wo_entries", {
+  id: column(Integer, { primaryKey: true }),
+  title: column(String(50)),
+  feedId: column(Integer, { nullable: true, foreignKey: "wo_feeds.id" }),
+}) {}
+
+forEachDialect((db) => {
+  beforeAll(() => Base.metadata.createAll(db.engine));
+  beforeEach(() => emptyTables(db.engine, Base.metadata));
+
+  it("adds to a new owner's collection at flush, then queries, counts and pages it", async () => {
+    await using s = new Session(db.engine);
+    const feed = new Feed({ id: 1, name: "news" });
+    s.add(feed);
+    feed.entries.addAll([1, 2, 3, 4, 5].map((i) => new Entry({ id: i, title: `e${i}` })));
+    await s.flush();
+    const t = trackStatements(s);
+    expect(await feed.entries.count()).toBe(5);
+    const page = await s.scalars(feed.entries.select().orderBy(Entry.id.desc()).limit(2).offset(1));
+    expect(page.map((e) => e.title)).toEqual(["e4", "e3"]);
+    const filtered = await s.scalars(feed.entries.select().where(Entry.title.eq("e2")));
+    expect(filtered.map((e) => e.id)).toEqual([2]);
+    t.stop();
+    expect(t.count).toBe(3);
+  });
+
+  it("refuses to query the collection of an owner that has no key yet", async () => {
+    await using s = new Session(db.engine);
+    const feed = new Feed({ name: "unsaved" });
+    s.add(feed);
+    expect(() => feed.entries.select()).toThrow(/Feed\.entries: the Feed has no key yet; flush the session before querying its collection/);
+  });
+
+  it("removes by clearing the foreign key, adds existing objects, and never loads itself", async () => {
+    await using s = new Session(db.engine);
+    s.add(new Feed({ id: 1, name: "a" }));
+    s.add(new Entry({ id: 1, title: "x" }));
+    s.add(new Entry({ id: 2, title: "y" }));
+    await s.commit();
+    const feed = (await s.get(Feed, 1))!;
+    const [x, y] = await s.scalars(select(Entry).orderBy(Entry.id));
+    feed.entries.add(x!);
+    feed.entries.add(y!);
+    await s.flush();
+    expect(await feed.entries.count()).toBe(2);
+    feed.entries.remove(x!);
+    await s.flush();
+    expect(x!.feedId).toBeNull();
+    expect((await s.scalars(feed.entries.select())).map((e) => e.id)).toEqual([2]);
+    expect(Array.isArray(feed.entries)).toBe(false);
+    expect(() => ((feed as { entries: unknown }).entries = [])).toThrow(/write-only collection; change it with \.add\(obj\)/);
+    expect(() => feed.entries.add({} as never)).toThrow(ArgumentError);
+    await expect(s.load(feed, "entries")).rejects.toThrow(
+      /write-only collection, which never loads; query it with obj\.entries\.select\(\)/,
+    );
+  });
+});
