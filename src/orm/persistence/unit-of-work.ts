@@ -24,7 +24,7 @@ import {
 import { loadDeletedChildren, loadReplacedMembers, type Released } from "./cascades.js";
 import type { LoadTarget } from "../loading/instance-loader.js";
 import { updateRows } from "./update-writer.js";
-import { settleWriteOnly, writeOnlyAssociations, writeOnlySyncs } from "./write-only.js";
+import { settleWriteOnly, writeOnlyAssociations, writeOnlyOwners, writeOnlySyncs } from "./write-only.js";
 
 /** What a flush must write, as the session recorded it. */
 export interface FlushWork {
@@ -132,7 +132,7 @@ function planRelationships(
   };
   for (const s of work.pending) visit(s);
   for (const s of work.dirty) visit(s);
-  const writeOnly = writeOnlySyncs([...work.pending, ...work.dirty], deleting);
+  const writeOnly = writeOnlySyncs(writeOnlyOwners(work.pending, work.dirty), deleting);
   clears.push(...writeOnly.removed);
   viaCollections.push(...writeOnly.added);
 
@@ -359,7 +359,8 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
   await deleteAssociations(conn, pairs.removed);
   if (deletes.size > 0) await deleteAssociationsOf(conn, deletes);
   await insertAssociations(conn, pairs.added);
-  await writeOnlyAssociations(conn, [...work.pending, ...saving]);
+  const queued = writeOnlyOwners(work.pending, saving);
+  if (queued.length > 0) await writeOnlyAssociations(conn, queued);
   for (const mapper of [...order].reverse()) {
     const gone = deletes.get(mapper);
     if (!gone) continue;
@@ -368,6 +369,6 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     await fire("afterDelete", gone, conn);
   }
   settleReplaced(pairs.replaced);
-  settleWriteOnly([...work.pending, ...saving]);
+  settleWriteOnly(queued);
   return { inserted: work.pending, updated: saving, deleted: [...deleting] };
 }

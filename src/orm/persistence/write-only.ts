@@ -6,10 +6,29 @@
 import type { Connection } from "../../engine/connection.js";
 import { and, or } from "../../sql/elements/conjunctions.js";
 import { deleteFrom, insert } from "../../sql/statements/dml.js";
-import type { RelationshipProperty } from "../mapping/mapper.js";
+import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
 import { clearPendingWrites, pendingWrites } from "../loading/write-only-collection.js";
 import { stateOf, type InstanceState } from "../session/instance-state.js";
 import type { Sync } from "./sync.js";
+
+/**
+ * The states among `lists` whose model has a write-only collection (usually none): only those can
+ * hold queued writes, so the rest of a large flush is not looked up one by one.
+ */
+export function writeOnlyOwners(...lists: ReadonlyArray<readonly InstanceState[]>): InstanceState[] {
+  const out: InstanceState[] = [];
+  let last: Mapper | undefined;
+  let has = false;
+  for (const list of lists)
+    for (const s of list) {
+      if (s.mapper !== last) {
+        last = s.mapper;
+        has = last.relationships.some((r) => r.lazy === "writeOnly");
+      }
+      if (has) out.push(s);
+    }
+  return out;
+}
 
 /** Foreign key syncs for queued one-to-many changes: added members take the owner's key, removed ones NULL. */
 export function writeOnlySyncs(owners: Iterable<InstanceState>, deleting: ReadonlySet<InstanceState>): { added: Sync[]; removed: Sync[] } {
