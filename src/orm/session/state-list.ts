@@ -47,6 +47,8 @@ export class StateList {
   /** The members, in the order they became dirty (a new array). */
   toArray(): InstanceState[] {
     const items = this.#items;
+    // No holes (nothing was removed since the list was last emptied or compacted): a plain copy.
+    if (items.length === this.#size) return items.slice();
     const field = this.field;
     const out: InstanceState[] = [];
     for (let i = 0; i < items.length; i++) {
