@@ -32,7 +32,8 @@ function canonical(rel: RelationshipProperty): RelationshipProperty {
   return `${back.parent.name}.${back.key}` < `${rel.parent.name}.${rel.key}` ? back : rel;
 }
 
-function record(pairs: Pairs, rel: RelationshipProperty, parent: InstanceState, target: InstanceState): void {
+/** Records the pair (parent, target) of `rel` in `pairs`, once whichever side reports it. */
+export function recordPair(pairs: Pairs, rel: RelationshipProperty, parent: InstanceState, target: InstanceState): void {
   const canon = canonical(rel);
   const [a, b] = canon === rel ? [parent, target] : [target, parent];
   let byParent = pairs.get(canon);
@@ -60,11 +61,11 @@ export function associationChanges(changed: readonly InstanceState[], deleting: 
       const now = new Set(list);
       for (const m of list) {
         const ms = stateOf(m);
-        if (ms && !was.has(m) && !deleting.has(ms)) record(out.added, rel, s, ms);
+        if (ms && !was.has(m) && !deleting.has(ms)) recordPair(out.added, rel, s, ms);
       }
       for (const m of before) {
         const ms = stateOf(m);
-        if (ms && !now.has(m)) record(out.removed, rel, s, ms);
+        if (ms && !now.has(m)) recordPair(out.removed, rel, s, ms);
       }
     }
   }

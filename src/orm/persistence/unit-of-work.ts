@@ -24,7 +24,7 @@ import {
 import { loadDeletedChildren, loadReplacedMembers, type Released } from "./cascades.js";
 import type { LoadTarget } from "../loading/instance-loader.js";
 import { updateRows } from "./update-writer.js";
-import { settleWriteOnly, writeOnlyAssociations, writeOnlyOwners, writeOnlySyncs } from "./write-only.js";
+import { addWriteOnlyPairs, settleWriteOnly, writeOnlyOwners, writeOnlySyncs } from "./write-only.js";
 
 /** What a flush must write, as the session recorded it. */
 export interface FlushWork {
@@ -328,6 +328,8 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
     syncs = planRelationships(work, deleting, synced, released);
   }
   const pairs = associationChanges(work.pending.concat(work.dirty), deleting);
+  const queued = writeOnlyOwners(work.pending, work.dirty);
+  addWriteOnlyPairs(queued, deleting, pairs);
   const saving = toSave(work, deleting, synced);
 
   const inserts = byMapper(work.pending);
@@ -359,8 +361,6 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
   await deleteAssociations(conn, pairs.removed);
   if (deletes.size > 0) await deleteAssociationsOf(conn, deletes);
   await insertAssociations(conn, pairs.added);
-  const queued = writeOnlyOwners(work.pending, saving);
-  if (queued.length > 0) await writeOnlyAssociations(conn, queued);
   for (const mapper of [...order].reverse()) {
     const gone = deletes.get(mapper);
     if (!gone) continue;

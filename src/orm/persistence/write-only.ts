@@ -1,15 +1,13 @@
 /**
  * The flush side of write-only collections: queued additions and removals become foreign key syncs
- * (one-to-many) or association rows inserted and deleted (many-to-many). Called by
+ * (one-to-many) or association pairs handed to association-writer.ts (many-to-many). Called by
  * unit-of-work.ts; the queue is kept by loading/write-only-collection.ts.
  */
-import type { Connection } from "../../engine/connection.js";
-import { and, or } from "../../sql/elements/conjunctions.js";
-import { deleteFrom, insert } from "../../sql/statements/dml.js";
-import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
+import type { Mapper } from "../mapping/mapper.js";
 import { clearPendingWrites, pendingWrites } from "../loading/write-only-collection.js";
 import { stateOf, type InstanceState } from "../session/instance-state.js";
 import type { Sync } from "./sync.js";
+import { recordPair, type AssociationChanges } from "./association-writer.js";
 
 /**
  * The states among `lists` whose model has a write-only collection (usually none): only those can
@@ -52,32 +50,18 @@ export function writeOnlySyncs(owners: Iterable<InstanceState>, deleting: Readon
   return { added, removed };
 }
 
-function assocRow(rel: RelationshipProperty, owner: InstanceState, member: InstanceState): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  const valueOf = (s: InstanceState, col: RelationshipProperty["pairs"][number][0]): unknown => {
-    const p = s.mapper.columns.find((x) => x.column === col || x.alsoColumns.includes(col))!;
-    return s.get(p.index);
-  };
-  for (const [p, a] of rel.secondaryParent) row[a.key] = valueOf(owner, p);
-  for (const [t, a] of rel.secondaryTarget) row[a.key] = valueOf(member, t);
-  return row;
-}
-
-/** Inserts and deletes the association rows of queued many-to-many changes (after both sides are written). */
-export async function writeOnlyAssociations(conn: Connection, owners: Iterable<InstanceState>): Promise<void> {
+/**
+ * Adds the queued many-to-many changes of `owners` to the flush's association pairs, so they are
+ * written with the collections' own changes (batched, each pair once).
+ */
+export function addWriteOnlyPairs(owners: Iterable<InstanceState>, deleting: ReadonlySet<InstanceState>, pairs: AssociationChanges): void {
   for (const owner of owners) {
     const byRel = pendingWrites(owner);
-    if (!byRel) continue;
+    if (!byRel || deleting.has(owner)) continue;
     for (const [rel, w] of byRel) {
-      if (rel.direction !== "manyToMany" || !rel.secondary) continue;
-      const table = rel.secondary;
-      const gone = [...w.removed].map((m) => assocRow(rel, owner, stateOf(m)!));
-      if (gone.length) {
-        const conds = gone.map((r) => and(...Object.entries(r).map(([k, v]) => (table.c as Record<string, any>)[k].eq(v))));
-        await conn.execute(deleteFrom(table).where(conds.length === 1 ? conds[0]! : or(...conds)));
-      }
-      const rows = [...w.added].map((m) => assocRow(rel, owner, stateOf(m)!));
-      if (rows.length) await conn.execute(insert(table).values(rows as never));
+      if (rel.direction !== "manyToMany") continue;
+      for (const m of w.added) recordPair(pairs.added, rel, owner, stateOf(m)!);
+      for (const m of w.removed) recordPair(pairs.removed, rel, owner, stateOf(m)!);
     }
   }
 }
