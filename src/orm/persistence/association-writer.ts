@@ -10,6 +10,7 @@ import type { InstrumentedList } from "../mapping/instrumentation.js";
 import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
 import { stateOf, type InstanceState } from "../session/instance-state.js";
 import { propFor } from "./sync.js";
+import { rowsPerStatement } from "./writers.js";
 
 /** Pairs per batched DELETE statement. */
 const BATCH = 500;
@@ -103,8 +104,7 @@ export async function insertAssociations(conn: Connection, added: Pairs): Promis
     const rows: Record<string, unknown>[] = [];
     for (const [p, targets] of byParent) for (const t of targets) rows.push(rowOf(rel, p, t));
     if (rows.length === 0) continue;
-    const width = rel.secondaryParent.length + rel.secondaryTarget.length;
-    const chunk = Math.max(1, Math.min(1000, Math.floor(conn.dialect.caps.maxBindParams / width)));
+    const chunk = rowsPerStatement(conn, rel.secondaryParent.length + rel.secondaryTarget.length);
     for (let i = 0; i < rows.length; i += chunk)
       await conn._executeArrays(insert(rel.secondary!).values(rows.slice(i, i + chunk) as never));
   }

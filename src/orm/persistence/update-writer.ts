@@ -126,6 +126,21 @@ function describeKey(pk: ReadonlyArray<[ColumnProperty, Col]>, s: InstanceState)
   return pk.map(([p]) => `${p.key}=${String(s.get(p.index))}`).join(", ");
 }
 
+/** The error for a one-row UPDATE that matched `count` rows instead of 1. */
+function staleRow(
+  mapper: Mapper,
+  pk: ReadonlyArray<[ColumnProperty, Col]>,
+  s: InstanceState,
+  count: number,
+  version: ColumnProperty | undefined,
+): StaleDataError {
+  return new StaleDataError(
+    `UPDATE of ${mapper.name} (${describeKey(pk, s)}) matched ${count} rows, expected 1: ${
+      version ? "another transaction changed or deleted it since it was loaded (version mismatch)" : "the row no longer exists"
+    }; roll back and load it again`,
+  );
+}
+
 /**
  * Updates rows of one mapper. `changes[i]` holds the changed attribute indexes of `rows[i]` (onUpdate
  * defaults and the version bump are added here).
@@ -237,12 +252,7 @@ async function updateEach(
       values[n++] = bumped = next;
     }
     const res = await conn._executeArraysByPosition(stmt, names, values);
-    if (res.rowCount !== 1)
-      throw new StaleDataError(
-        `UPDATE of ${mapper.name} (${describeKey(pk, s)}) matched ${res.rowCount} rows, expected 1: ${
-          version ? "another transaction changed or deleted it since it was loaded (version mismatch)" : "the row no longer exists"
-        }; roll back and load it again`,
-      );
+    if (res.rowCount !== 1) throw staleRow(mapper, pk, s, res.rowCount, version);
     if (version) s.set(version.index, bumped);
   }
 }
@@ -271,12 +281,7 @@ async function updateWithExpressions(
       .set(values as never)
       .where(...conds),
   );
-  if (res.rowCount !== 1)
-    throw new StaleDataError(
-      `UPDATE of ${mapper.name} (${describeKey(pk, s)}) matched ${res.rowCount} rows, expected 1: ${
-        version ? "another transaction changed or deleted it since it was loaded (version mismatch)" : "the row no longer exists"
-      }; roll back and load it again`,
-    );
+  if (res.rowCount !== 1) throw staleRow(mapper, pk, s, res.rowCount, version);
   if (version) s.set(version.index, bumped);
 }
 

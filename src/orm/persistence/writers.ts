@@ -146,7 +146,7 @@ function present(sig: number, i: number): boolean {
 }
 
 /** Rows per INSERT statement: as many as the dialect's parameter limit allows, at most 1000. */
-function rowsPerStatement(conn: Connection, width: number): number {
+export function rowsPerStatement(conn: Connection, width: number): number {
   return Math.max(1, Math.min(1000, Math.floor(conn.dialect.caps.maxBindParams / Math.max(1, width))));
 }
 
