@@ -1,21 +1,20 @@
 /** Helpers for ORM tests: recording the statements an engine runs, and emptying a model's tables. */
-import { deleteFrom, type Engine, type MetaData } from "athanor";
+import { deleteFrom, trackStatements, type Engine, type MetaData } from "athanor";
 
 const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|START TRANSACTION|SET\b)/i;
 
 /** Records the SQL an engine runs (transaction control left out) until `stop()`. */
 export function recordStatements(engine: Engine): { readonly sql: string[]; clear(): void; stop(): void; count(re: RegExp): number } {
-  const all: string[] = [];
-  const stop = engine.on("afterExecute", (e) => {
-    if (!CONTROL.test(e.sql)) all.push(e.sql);
-  });
+  // The public tracker; connection setup (SET …) is left out here too, and pattern counts added.
+  const tracker = trackStatements(engine);
+  const sql = () => tracker.statements.filter((s) => !CONTROL.test(s));
   return {
     get sql() {
-      return [...all];
+      return sql();
     },
-    clear: () => void (all.length = 0),
-    stop,
-    count: (re) => all.filter((s) => re.test(s)).length,
+    clear: () => tracker.reset(),
+    stop: () => tracker.stop(),
+    count: (re) => sql().filter((s) => re.test(s)).length,
   };
 }
 
