@@ -49,10 +49,6 @@ export class IdentityStore {
     return this.#other.get(key);
   }
 
-  has(key: unknown): boolean {
-    return this.get(key) !== undefined;
-  }
-
   set(key: unknown, obj: object): this {
     const i = this.#slot(key, true);
     if (i < 0) this.#other.set(key, obj);
@@ -86,11 +82,6 @@ export class IdentityStore {
       if (o !== undefined) out.push(o);
     }
     for (const o of this.#other.values()) out.push(o);
-  }
-
-  *values(): IterableIterator<object> {
-    for (const o of this.#dense) if (o !== undefined) yield o;
-    yield* this.#other.values();
   }
 }
 
