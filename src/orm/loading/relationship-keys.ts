@@ -15,8 +15,7 @@ type Col = Column<string, unknown, boolean>;
 
 /** The attribute of `mapper` stored in column `col`. */
 export function propertyFor(mapper: Mapper, col: Col): ColumnProperty {
-  for (const p of mapper.columns) if (p.column === col || p.alsoColumns.includes(col)) return p;
-  throw new MappingError(`${mapper.name} has no attribute for column ${col.table.name}.${col.name}`);
+  return mapper.propertyOfColumn(col);
 }
 
 /** How a relationship's rows are found from its parents. */
@@ -132,39 +131,12 @@ export function storeBackReference(rel: RelationshipProperty, parent: object, ch
   for (const c of children) storeLoaded(c, back, parent);
 }
 
-/** The collection order of `rel`: its resolved `orderBy`, or the `orderBy` option read against the target. */
+/** The order of `rel`'s collection when loaded (its `orderBy`, resolved by configure()). */
 export function orderOf(rel: RelationshipProperty): Array<Expression<unknown, any>> {
-  const resolved = rel.orderBy.length
-    ? rel.orderBy
-    : orderSpecs(rel.def.options.orderBy).map(({ key, desc }) => ({ column: columnOfKey(rel, key), desc }));
-  return resolved.map((o) => (o.desc ? o.column.desc() : o.column) as Expression<unknown, any>);
+  return rel.orderBy.map((o) => (o.desc ? o.column.desc() : o.column) as Expression<unknown, any>);
 }
 
-function orderSpecs(spec: string | readonly string[] | undefined): Array<{ key: string; desc: boolean }> {
-  if (spec === undefined) return [];
-  return (typeof spec === "string" ? [spec] : spec).map((s) => {
-    const [key, dir] = s.trim().split(/\s+/);
-    return { key: key!, desc: dir?.toLowerCase() === "desc" };
-  });
-}
-
-function columnOfKey(rel: RelationshipProperty, key: string): Col {
-  const p = rel.target.byKey.get(key);
-  if (!p || p.kind !== "column")
-    throw new MappingError(`${rel.parent.name}.${rel.key} has orderBy "${key}", which is not a column attribute of ${rel.target.name}`);
-  return p.column;
-}
-
-const whereCache = new WeakMap<RelationshipProperty, Expression<boolean, any> | null>();
-
-/** The extra criteria of `rel` on its target (its `where` option), if any. */
+/** The extra criteria of `rel` on its target (its `where` option, resolved by configure()), if any. */
 export function criteriaOf(rel: RelationshipProperty): Expression<boolean, any> | undefined {
-  if (rel.where) return rel.where;
-  let w = whereCache.get(rel);
-  if (w === undefined) {
-    const fn = rel.def.options.where;
-    w = fn ? (fn(rel.target.mappedClass) as Expression<boolean, any>) : null;
-    whereCache.set(rel, w);
-  }
-  return w ?? undefined;
+  return rel.where;
 }

@@ -63,8 +63,7 @@ export class WriteOnlyCollection<T extends object> {
     const rel = this.#rel;
     const o = this.#owner.obj as Instance;
     const valueOf = (col: RelationshipProperty["pairs"][number][0]): unknown => {
-      const p = rel.parent.columns.find((x) => x.column === col || x.alsoColumns.includes(col));
-      const v = p ? o[p.slot] : undefined;
+      const v = o[rel.parent.propertyOfColumn(col).slot];
       if (v === undefined || v === NO_VALUE || v === null)
         throw new ObjectStateError(
           `${this.#where()}: the ${rel.parent.name} has no key yet; flush the session before querying its collection`,

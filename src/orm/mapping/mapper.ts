@@ -193,6 +193,13 @@ export class Mapper {
   }
 
   /** Whether this mapper is `other` or inherits from it. */
+  /** The attribute stored in column `col` (its own column, or the same attribute's column in another table of the hierarchy). */
+  propertyOfColumn(col: Col): ColumnProperty {
+    for (const p of this.columns) if (p.column === col || p.alsoColumns.includes(col)) return p;
+    // configure() only accepts foreign keys between mapped tables, so callers never miss.
+    throw new MappingError(`internal: ${this.name} maps no attribute to column ${col.table.name}.${col.name}`);
+  }
+
   isA(other: Mapper): boolean {
     for (let m: Mapper | undefined = this; m; m = m.parent) if (m === other) return true;
     return false;

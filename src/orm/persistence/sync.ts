@@ -26,10 +26,7 @@ const cache = new WeakMap<RelationshipProperty, SyncColumns>();
 
 /** The attribute of `mapper` that holds `col` (its own column, or the same attribute in another table of joined inheritance). */
 export function propFor(mapper: Mapper, col: Column<string, unknown, boolean>): ColumnProperty {
-  const p = mapper.columns.find((x) => x.column === col || x.alsoColumns.includes(col));
-  // configure() only accepts foreign keys between the mapped tables, so this cannot miss.
-  if (!p) throw new Error(`internal: ${mapper.name} maps no attribute to ${col.toString()}`);
-  return p;
+  return mapper.propertyOfColumn(col);
 }
 
 /** The column properties on both sides of a relationship's foreign key. */
