@@ -18,7 +18,12 @@ export interface ModelInfo {
   readonly tables: readonly Table[];
   readonly columns: readonly string[];
   readonly primaryKey: readonly string[];
-  readonly relationships: ReadonlyArray<{ key: string; target: string; direction: "manyToOne" | "oneToMany" | "manyToMany"; uselist: boolean }>;
+  readonly relationships: ReadonlyArray<{
+    key: string;
+    target: string;
+    direction: "manyToOne" | "oneToMany" | "manyToMany";
+    uselist: boolean;
+  }>;
   readonly polymorphicIdentity: string | undefined;
   readonly subclasses: readonly string[];
   readonly versionColumn: string | undefined;

@@ -14,13 +14,7 @@ import { Registry } from "./registry.js";
 import { RelationshipDef } from "./relationship-def.js";
 import { addRelationship } from "./relationship-property.js";
 import { columnNamer, type ColumnNaming } from "./naming.js";
-import {
-  MAPPER,
-  defineColumnAccessor,
-  defineExpressionAccessor,
-  defineObjectProtocol,
-  initInstance,
-} from "./instrumentation.js";
+import { MAPPER, defineColumnAccessor, defineExpressionAccessor, defineObjectProtocol, initInstance } from "./instrumentation.js";
 import { defineHybrids, type HybridBuilder } from "./hybrid.js";
 import {
   defineAbstract,

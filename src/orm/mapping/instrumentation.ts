@@ -260,7 +260,9 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
     const old = related.get(rel.key) as InstrumentedList | undefined;
     const list = newCollection(s, rel);
     list.snapshot = old ? (old.snapshot ?? [...old]) : [];
-    list.replaced = old ? old.replaced : rel.direction !== "manyToOne" && !rel.viewonly && (s.status === "persistent" || s.status === "detached");
+    list.replaced = old
+      ? old.replaced
+      : rel.direction !== "manyToOne" && !rel.viewonly && (s.status === "persistent" || s.status === "detached");
     related.set(rel.key, list);
     if (old && !fromBackref) for (const item of old) if (!value.includes(item)) detachBack(rel, item, s);
     list.push(...(value as object[]));

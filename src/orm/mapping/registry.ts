@@ -125,7 +125,8 @@ export class Registry {
     rel.viewonly = rel.def.options.viewonly === true;
     if (rel.viewonly) rel.cascade = new Set([...rel.cascade].filter((c) => VIEWONLY_CASCADES.has(c)));
     if (rel.def.options.secondary !== undefined) {
-      if (resolveSecondary(rel, target, this.metadata, (t) => this.mappers.find((m) => m.table === t), problems)) resolveOptions(rel, target, problems);
+      if (resolveSecondary(rel, target, this.metadata, (t) => this.mappers.find((m) => m.table === t), problems))
+        resolveOptions(rel, target, problems);
       return;
     }
     const parentTables = rel.parent.tables;
@@ -185,7 +186,9 @@ export class Registry {
     if (name === undefined || !rel.target) return;
     const where = `relationship ${rel.parent.name}.${rel.key}`;
     if (rel.def.options.backPopulates !== undefined) {
-      problems.push(`${where} has both backref and backPopulates, which are mutually exclusive; keep backPopulates and declare the other side, or keep only backref`);
+      problems.push(
+        `${where} has both backref and backPopulates, which are mutually exclusive; keep backPopulates and declare the other side, or keep only backref`,
+      );
       return;
     }
     const created = createdBackrefs.get(rel);

@@ -290,12 +290,18 @@ function toSave(work: FlushWork, deleting: ReadonlySet<InstanceState>, synced: R
 /** Whether some updated row's foreign key is to be filled from a new row of the same model. */
 function needsNewRow(changed: readonly InstanceState[], syncs: Map<InstanceState, Sync[]>, mapper: Mapper): boolean {
   if (syncs.size === 0) return false;
-  for (const s of changed) for (const x of syncs.get(s) ?? []) if (x.parent?.status === "pending" && x.parent.mapper.root === mapper.root) return true;
+  for (const s of changed)
+    for (const x of syncs.get(s) ?? []) if (x.parent?.status === "pending" && x.parent.mapper.root === mapper.root) return true;
   return false;
 }
 
 /** UPDATEs the changed rows of one mapper (changed columns only), with their events. */
-async function writeUpdates(conn: Connection, mapper: Mapper, changed: readonly InstanceState[], syncs: Map<InstanceState, Sync[]>): Promise<void> {
+async function writeUpdates(
+  conn: Connection,
+  mapper: Mapper,
+  changed: readonly InstanceState[],
+  syncs: Map<InstanceState, Sync[]>,
+): Promise<void> {
   runSyncs(changed, syncs);
   await fire("beforeUpdate", changed, conn);
   const rows: InstanceState[] = [];
@@ -321,7 +327,7 @@ export async function runFlush(conn: Connection, work: FlushWork): Promise<Flush
   let synced = new Set<InstanceState>();
   let syncs = planRelationships(work, deleting, synced, released);
   // Orphans found by planning may have unloaded children of their own: load them and plan again.
-  for (let size = work.deleted.length; work.loader && deleting.size > size; ) {
+  for (let size = work.deleted.length; work.loader && deleting.size > size;) {
     size = deleting.size;
     await loadDeletedChildren(conn, work.loader, deleting);
     synced = new Set<InstanceState>();
