@@ -132,29 +132,56 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
-  // Bookkeeping lives in non-enumerable properties (set by newCollection) so the list looks like a plain array.
+  // Bookkeeping lives in private fields, so the list looks like a plain array (keys, equality,
+  // printing) and making one costs no property definitions (loads make thousands).
+  #owner: InstanceState | undefined;
+  #rel: RelationshipProperty | undefined;
+  #snapshot: T[] | undefined = undefined;
+  #replaced = false;
+
+  /** @internal Use newCollection(). */
+  constructor(owner?: InstanceState, rel?: RelationshipProperty) {
+    super();
+    this.#owner = owner;
+    this.#rel = rel;
+  }
+
   /** @internal */
-  declare owner: InstanceState | undefined;
+  get owner(): InstanceState | undefined {
+    return this.#owner;
+  }
   /** @internal */
-  declare rel: RelationshipProperty | undefined;
+  get rel(): RelationshipProperty | undefined {
+    return this.#rel;
+  }
   /** @internal Members at load or last flush; taken on the first change. */
-  declare snapshot: T[] | undefined;
+  get snapshot(): T[] | undefined {
+    return this.#snapshot;
+  }
+  set snapshot(v: T[] | undefined) {
+    this.#snapshot = v;
+  }
   /**
    * @internal Assigned over a collection that was never loaded, so its old members are unknown: the
    * flush reads them (one-to-many) or deletes every association row of the owner (many-to-many).
    */
-  declare replaced: boolean;
+  get replaced(): boolean {
+    return this.#replaced;
+  }
+  set replaced(v: boolean) {
+    this.#replaced = v;
+  }
 
   #changing(): void {
-    const s = this.owner;
+    const s = this.#owner;
     if (!s) return;
-    this.snapshot ??= [...this];
+    this.#snapshot ??= [...this];
     s.relationsChanged = true;
     if (s.session) (s.session as unknown as ChangeSink).markDirty(s);
   }
   #added(items: readonly T[]): void {
-    const s = this.owner;
-    const rel = this.rel;
+    const s = this.#owner;
+    const rel = this.#rel;
     if (!s || !rel) return;
     for (const item of items) {
       if (!stateOf(item))
@@ -166,9 +193,9 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
     }
   }
   #removed(items: readonly T[]): void {
-    const rel = this.rel;
-    if (!rel || !this.owner) return;
-    for (const item of items) detachBack(rel, item, this.owner);
+    const rel = this.#rel;
+    if (!rel || !this.#owner) return;
+    for (const item of items) detachBack(rel, item, this.#owner);
   }
   /** @internal Adds without echoing to the other side (the other side is adding). */
   _syncAdd(item: T): void {
@@ -224,8 +251,8 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   /** @internal Replaces the contents without change tracking (loading). */
   _load(items: readonly T[]): void {
     super.splice(0, this.length, ...items);
-    this.snapshot = undefined;
-    this.replaced = false;
+    this.#snapshot = undefined;
+    this.#replaced = false;
   }
 }
 
@@ -237,14 +264,8 @@ export const replacedUnloaded = new WeakMap<InstanceState, Set<RelationshipPrope
 
 /** A new, tracked collection for `rel` on `owner`. */
 export function newCollection(owner: InstanceState, rel: RelationshipProperty, items: readonly object[] = []): InstrumentedList {
-  const list = new InstrumentedList();
+  const list = new InstrumentedList(owner, rel);
   if (items.length) Array.prototype.push.apply(list, items as object[]);
-  Object.defineProperties(list, {
-    owner: { value: owner, writable: true, enumerable: false },
-    rel: { value: rel, writable: true, enumerable: false },
-    snapshot: { value: undefined, writable: true, enumerable: false },
-    replaced: { value: false, writable: true, enumerable: false },
-  });
   return list;
 }
 
