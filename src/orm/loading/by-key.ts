@@ -9,8 +9,13 @@ import { and, or } from "../../sql/elements/conjunctions.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { checkedValue } from "../mapping/instrumentation.js";
 
-/** Rows per `WHERE key IN (…)` batch. */
-export const KEY_BATCH = 500;
+/**
+ * Keys per `WHERE key IN (…)` batch. Every supported database takes far more parameters; 1,000 also
+ * crosses MariaDB's in_predicate_conversion_threshold, above which it joins the list as a table
+ * instead of probing an index per value (measured: 1,000 children's parents in one list took half
+ * the time of two 500-value lists on a non-unique index).
+ */
+export const KEY_BATCH = 1000;
 
 /**
  * Primary key values in the mapper's key order, from a single value, an array (composite keys, in
