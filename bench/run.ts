@@ -2,7 +2,7 @@
  * `npm run bench`: the same work through each raw driver and through athanor Core, in one process,
  * reported as ratios (athanor time / raw time; lower is better, 1.00 = as fast as the driver).
  * Timings alternate raw/athanor over several rounds and report medians. No thresholds: this measures.
- * Then runs the ORM benchmarks (bench/orm.ts) in a child process; BENCH_ORM=0 skips them.
+ * Then runs the ORM benchmarks (bench/orm.ts, bench/relationships.ts) in child processes; BENCH_ORM=0 skips them.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -147,11 +147,12 @@ console.log(
 );
 console.log(`node ${process.version}, ${ROUNDS} rounds per task, medians`);
 
-// The ORM benchmarks (bench/orm.ts) run in their own process (--expose-gc serves BENCH_GC=1).
-if (process.env.BENCH_ORM !== "0") {
-  console.log("\n--- ORM (bench/orm.ts) ---");
-  execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", fileURLToPath(new URL("./orm.ts", import.meta.url))], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    stdio: "inherit",
-  });
-}
+// The ORM benchmarks (bench/orm.ts, bench/relationships.ts) run in their own processes (--expose-gc serves BENCH_GC=1).
+if (process.env.BENCH_ORM !== "0")
+  for (const file of ["orm.ts", "relationships.ts"]) {
+    console.log(`\n--- ORM (bench/${file}) ---`);
+    execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", fileURLToPath(new URL(`./${file}`, import.meta.url))], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      stdio: "inherit",
+    });
+  }
