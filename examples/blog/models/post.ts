@@ -2,19 +2,7 @@
  * A blog post: written by a user, optionally in a category, tagged, and commented on. Indexed for
  * the two common listings: published posts by date, and one author's posts by date.
  */
-import {
-  column,
-  DateTime,
-  Enum,
-  index,
-  Integer,
-  mapped,
-  relationship,
-  String,
-  Text,
-  timestamps,
-  type WriteOnlyCollection,
-} from "athanor";
+import { column, DateTime, Enum, index, Integer, mapped, relationship, String, Text, timestamps, type WriteOnlyCollection } from "athanor";
 import { Base } from "./base.js";
 import type { Category } from "./category.js";
 import type { Comment } from "./comment.js";
@@ -47,8 +35,15 @@ export class Post extends Base.model(
       passiveDeletes: true,
       orderBy: ["createdAt", "id"],
     }),
-    /** The same comments as a write-only collection: counted, filtered and paged in SQL, never loaded. */
-    commentFeed: relationship<WriteOnlyCollection<Comment>>("Comment", { lazy: "writeOnly", viewonly: true }),
+    /**
+     * The same comments as a write-only collection: counted, filtered and paged in SQL, never loaded;
+     * a comment removed from it is deleted (delete-orphan).
+     */
+    commentFeed: relationship<WriteOnlyCollection<Comment>>("Comment", {
+      lazy: "writeOnly",
+      cascade: "all, delete-orphan",
+      passiveDeletes: true,
+    }),
     tags: relationship<Tag[]>("Tag", { secondary: "post_tags", backPopulates: "posts", orderBy: "name" }),
   },
   {
