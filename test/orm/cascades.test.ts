@@ -5,6 +5,7 @@ import {
   declarativeBase,
   foreignKey,
   func,
+  inspect,
   Integer,
   IntegrityError,
   mapped,
@@ -328,5 +329,20 @@ forEachDialect((db) => {
       [1, null],
       [2, 1],
     ]);
+  });
+
+  it("save-update: a new child pointed at a pending parent joins its session, the first child too", async () => {
+    {
+      await using s = new Session(db.engine);
+      const u = new User({ id: 1, name: "ada" });
+      s.add(u);
+      const first = new Post({ id: 10, title: "first", author: u }); // creates u.posts
+      const second = new Post({ id: 11, title: "second", author: u });
+      expect(u.posts).toEqual([first, second]);
+      expect([first, second].map((p) => inspect(p).status)).toEqual(["pending", "pending"]);
+      await s.commit();
+    }
+    await using conn = await db.engine.connect();
+    expect(await count(conn, Post)).toBe(2);
   });
 });

@@ -33,6 +33,19 @@ class Entry extends Base.model("wo_entries", {
   feedId: column(Integer, { nullable: true, foreignKey: "wo_feeds.id" }),
 }) {}
 
+/** A write-only collection that owns its members: removing one deletes it. */
+@mapped
+class Album extends Base.model("wo_albums", {
+  id: column(Integer, { primaryKey: true }),
+  photos: relationship<WriteOnlyCollection<Photo>>("Photo", { lazy: "writeOnly", cascade: "all, delete-orphan", passiveDeletes: true }),
+}) {}
+
+@mapped
+class Photo extends Base.model("wo_photos", {
+  id: column(Integer, { primaryKey: true }),
+  albumId: column(Integer, { foreignKey: "wo_albums.id" }),
+}) {}
+
 forEachDialect((db) => {
   beforeAll(() => Base.metadata.createAll(db.engine));
   beforeEach(() => emptyTables(db.engine, Base.metadata));
@@ -82,5 +95,34 @@ forEachDialect((db) => {
     await expect(s.load(feed, "entries")).rejects.toThrow(
       /write-only collection, which never loads; query it with obj\.entries\.select\(\)/,
     );
+  });
+
+  it("deletes a member removed from a delete-orphan collection instead of clearing its NOT NULL key", async () => {
+    await using s = new Session(db.engine);
+    const album = new Album({ id: 1 });
+    s.add(album);
+    album.photos.addAll([new Photo({ id: 1 }), new Photo({ id: 2 })]);
+    await s.commit();
+    const [first] = await s.scalars(select(Photo).where(Photo.id.eq(1)));
+    const t = trackStatements(s);
+    album.photos.remove(first!);
+    await s.flush();
+    t.stop();
+    expect(t.statements.filter((x) => /^DELETE FROM .?wo_photos/i.test(x))).toHaveLength(1);
+    expect(t.statements.some((x) => /^UPDATE/i.test(x))).toBe(false);
+    expect((await s.scalars(album.photos.select())).map((p) => p.id)).toEqual([2]);
+  });
+
+  it("removes from the collection of an owner inserted by the same session", async () => {
+    await using s = new Session(db.engine);
+    const feed = new Feed({ id: 1, name: "new" });
+    const [x, y] = [new Entry({ id: 1, title: "x" }), new Entry({ id: 2, title: "y" })];
+    s.add(feed);
+    feed.entries.addAll([x, y]);
+    await s.flush();
+    feed.entries.remove(x);
+    await s.flush();
+    expect(x.feedId).toBeNull();
+    expect((await s.scalars(feed.entries.select())).map((e) => e.id)).toEqual([2]);
   });
 });

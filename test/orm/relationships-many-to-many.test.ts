@@ -269,4 +269,17 @@ forEachDialect((db) => {
     }
     expect(await pairs()).toEqual([[1, 10]]);
   });
+
+  it("a new object added to a pending object's collection from the other side joins its session", async () => {
+    {
+      await using s = new Session(db.engine);
+      const t = new Tag({ id: 10, name: "a" });
+      s.add(t);
+      const p = new Post({ id: 1, title: "x" });
+      p.tags.push(t); // creates t.posts
+      expect(t.posts).toEqual([p]);
+      await s.commit();
+    }
+    expect(await pairs()).toEqual([[1, 10]]);
+  });
 });

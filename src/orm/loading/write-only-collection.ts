@@ -139,7 +139,10 @@ export class WriteOnlyCollection<T extends object> {
     for (const o of objs) this.add(o);
   }
 
-  /** Queues `obj` to leave the collection at the next flush (clears its foreign key, or deletes the association row). */
+  /**
+   * Queues `obj` to leave the collection at the next flush: clears its foreign key (deletes it instead
+   * under a delete-orphan cascade), or deletes the association row.
+   */
   remove(obj: T): void {
     const o = this.#check(obj, "remove");
     const w = this.#queue();

@@ -317,6 +317,8 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
       else if (!list && (vs.status === "transient" || vs.status === "pending")) {
         vs.related ??= new Map();
         vs.related.set(back.key, newCollection(vs, back, [s.obj]));
+        // As list.push() above would: the pending parent's session takes the child along.
+        if (vs.session) (vs.session as unknown as ChangeSink).cascadeAdd(s.obj, back);
       }
     }
   } else if (back) {
@@ -342,6 +344,7 @@ function joinBackCollection(item: InstanceState, back: RelationshipProperty, own
   } else if (item.status === "transient" || item.status === "pending") {
     // A new object's collection is known to hold exactly what is added to it.
     (item.related ??= new Map()).set(back.key, newCollection(item, back, [owner]));
+    if (item.session) (item.session as unknown as ChangeSink).cascadeAdd(owner, back);
   }
 }
 

@@ -133,7 +133,11 @@ function planRelationships(
   for (const s of work.pending) visit(s);
   for (const s of work.dirty) visit(s);
   const writeOnly = writeOnlySyncs(writeOnlyOwners(work.pending, work.dirty), deleting);
-  clears.push(...writeOnly.removed);
+  // Removed from a write-only collection: deleted as an orphan under delete-orphan, else let go.
+  for (const sync of writeOnly.removed) {
+    if (sync.rel.cascade.has("delete-orphan")) orphans.push(sync.child);
+    else clears.push(sync);
+  }
   viaCollections.push(...writeOnly.added);
 
   for (const o of orphans) {
@@ -215,7 +219,8 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
     const rels = s.mapper.relationships;
     if (rels.length === 0) continue;
     for (const rel of rels) {
-      if (s.related?.has(rel.key)) continue;
+      // A write-only collection is never held in memory: it stays a query.
+      if (rel.lazy === "writeOnly" || s.related?.has(rel.key)) continue;
       if (rel.direction === "manyToMany") {
         // Pairs with a new object come from collections, and the other side fills this one as it adds.
         (s.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(s, rel) : null);
