@@ -9,7 +9,7 @@ import type { Column } from "../../sql/schema/column.js";
 import type { Expression } from "../../sql/elements/expression.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "../mapping/mapper.js";
 import { newCollection } from "../mapping/instrumentation.js";
-import { NO_VALUE, STATE, stateOf, type Instance } from "../session/instance-state.js";
+import { hasRelated, type Instance, NO_VALUE, putRelated } from "../session/instance-state.js";
 
 type Col = Column<string, unknown, boolean>;
 
@@ -103,8 +103,7 @@ export function rowKey(row: readonly unknown[], indexes: readonly number[]): unk
 
 /** Whether `rel` already has a value on `obj` (loaded, or set by the application). */
 export function isLoaded(obj: object, rel: RelationshipProperty): boolean {
-  // An object without a state (loaded, never changed) holds no relationship values yet.
-  return (obj as Instance)[STATE]?.related?.has(rel.key) === true;
+  return hasRelated(obj, rel);
 }
 
 /**
@@ -113,11 +112,8 @@ export function isLoaded(obj: object, rel: RelationshipProperty): boolean {
  * overwrites what the object holds).
  */
 export function storeLoaded(obj: object, rel: RelationshipProperty, value: readonly object[] | object | null): boolean {
-  const s = stateOf(obj);
-  if (!s) return false;
-  const related = (s.related ??= new Map());
-  if (related.has(rel.key)) return false;
-  related.set(rel.key, rel.uselist ? newCollection(s, rel, value as readonly object[]) : value);
+  if (hasRelated(obj, rel)) return false;
+  putRelated(obj, rel, rel.uselist ? newCollection(obj, rel, value as readonly object[]) : value);
   return true;
 }
 

@@ -5,7 +5,7 @@
  */
 import { ArgumentError, ObjectStateError, describeValue } from "../../util/errors.js";
 import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
-import { NO_VALUE, stateOf, STATE, type Instance, type InstanceState } from "../session/instance-state.js";
+import { type Instance, type InstanceState, NO_VALUE, relatedOf, STATE, stateOf } from "../session/instance-state.js";
 import type { LoadContext } from "./load-context.js";
 import { loadRelated } from "./eager-loader.js";
 import type { Plan } from "./load-plan.js";
@@ -79,7 +79,7 @@ export async function loadRelationship(
     // Only `rel` is loaded here: the objects' other relationships keep their state.
     await loadRelated(c, rel.parent, toLoad, plan, undefined, false, rel);
   }
-  return states.map((s) => (s.obj as Instance)[STATE]!.related!.get(rel.key));
+  return states.map((s) => relatedOf(s.obj, rel));
 }
 
 /** Objects whose key attributes for `rel` were expired read them again first (other expired attributes are filled too). */

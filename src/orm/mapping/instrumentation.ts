@@ -6,7 +6,17 @@
 import { ArgumentError, ObjectStateError, describeValue } from "../../util/errors.js";
 import { ValueTypeError, type SqlType } from "../../sql/types/sql-type.js";
 import { Expression } from "../../sql/elements/expression.js";
-import { InstanceState, NO_VALUE, PROTO_MAPPER, SESSION, STATE, stateOf, type Instance } from "../session/instance-state.js";
+import {
+  InstanceState,
+  NO_VALUE,
+  PROTO_MAPPER,
+  putRelated,
+  relatedOf,
+  SESSION,
+  STATE,
+  stateOf,
+  type Instance,
+} from "../session/instance-state.js";
 import type { ColumnProperty, ExpressionProperty, Mapper, RelationshipProperty } from "./mapper.js";
 import { writeOnlyCollection } from "../loading/write-only-collection.js";
 
@@ -134,21 +144,22 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   }
   // Bookkeeping lives in private fields, so the list looks like a plain array (keys, equality,
   // printing) and making one costs no property definitions (loads make thousands).
-  #owner: InstanceState | undefined;
+  /** The instance holding the list (its state is made only when the list changes). */
+  #owner: object | undefined;
   #rel: RelationshipProperty | undefined;
   #snapshot: T[] | undefined = undefined;
   #replaced = false;
 
   /** @internal Use newCollection(). */
-  constructor(owner?: InstanceState, rel?: RelationshipProperty) {
+  constructor(owner?: object, rel?: RelationshipProperty) {
     super();
     this.#owner = owner;
     this.#rel = rel;
   }
 
-  /** @internal */
+  /** @internal The state of the instance holding the list. */
   get owner(): InstanceState | undefined {
-    return this.#owner;
+    return this.#owner === undefined ? undefined : stateOf(this.#owner);
   }
   /** @internal */
   get rel(): RelationshipProperty | undefined {
@@ -173,14 +184,14 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   }
 
   #changing(): void {
-    const s = this.#owner;
+    const s = this.owner;
     if (!s) return;
     this.#snapshot ??= [...this];
     s.relationsChanged = true;
     if (s.session) (s.session as unknown as ChangeSink).markDirty(s);
   }
   #added(items: readonly T[]): void {
-    const s = this.#owner;
+    const s = this.owner;
     const rel = this.#rel;
     if (!s || !rel) return;
     for (const item of items) {
@@ -194,8 +205,9 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   }
   #removed(items: readonly T[]): void {
     const rel = this.#rel;
-    if (!rel || !this.#owner) return;
-    for (const item of items) detachBack(rel, item, this.#owner);
+    const owner = this.owner;
+    if (!rel || !owner) return;
+    for (const item of items) detachBack(rel, item, owner);
   }
   /** @internal Adds without echoing to the other side (the other side is adding). */
   _syncAdd(item: T): void {
@@ -262,8 +274,8 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
  */
 export const replacedUnloaded = new WeakMap<InstanceState, Set<RelationshipProperty>>();
 
-/** A new, tracked collection for `rel` on `owner`. */
-export function newCollection(owner: InstanceState, rel: RelationshipProperty, items: readonly object[] = []): InstrumentedList {
+/** A new, tracked collection for `rel` on the instance `owner`. */
+export function newCollection(owner: object, rel: RelationshipProperty, items: readonly object[] = []): InstrumentedList {
   const list = new InstrumentedList(owner, rel);
   if (items.length) Array.prototype.push.apply(list, items as object[]);
   return list;
@@ -274,31 +286,31 @@ export function newCollection(owner: InstanceState, rel: RelationshipProperty, i
  * must not echo back.
  */
 export function setRelated(s: InstanceState, rel: RelationshipProperty, value: unknown, fromBackref = false): void {
-  const related = (s.related ??= new Map());
+  const obj = s.obj;
   if (rel.uselist) {
     if (!Array.isArray(value))
       throw new ArgumentError(`${s.mapper.name}.${rel.key} is a collection; assign an array of ${rel.def.target} objects`);
-    const old = related.get(rel.key) as InstrumentedList | undefined;
-    const list = newCollection(s, rel);
+    const old = relatedOf(obj, rel) as InstrumentedList | undefined;
+    const list = newCollection(obj, rel);
     list.snapshot = old ? (old.snapshot ?? [...old]) : [];
     list.replaced = old
       ? old.replaced
       : rel.direction !== "manyToOne" && !rel.viewonly && (s.status === "persistent" || s.status === "detached");
-    related.set(rel.key, list);
+    putRelated(obj, rel, list);
     if (old && !fromBackref) for (const item of old) if (!value.includes(item)) detachBack(rel, item, s);
     list.push(...(value as object[]));
     return;
   }
   if (value !== null && !stateOf(value))
     throw new ArgumentError(`${s.mapper.name}.${rel.key} takes a ${rel.def.target} object or null, got ${describeValue(value)}`);
-  const old = related.get(rel.key);
-  if (old === value && related.has(rel.key)) return;
-  if (!related.has(rel.key) && rel.direction === "oneToMany" && !rel.viewonly && (s.status === "persistent" || s.status === "detached")) {
+  const old = relatedOf(obj, rel);
+  if (old === value) return;
+  if (old === undefined && rel.direction === "oneToMany" && !rel.viewonly && (s.status === "persistent" || s.status === "detached")) {
     const set = replacedUnloaded.get(s);
     if (set) set.add(rel);
     else replacedUnloaded.set(s, new Set([rel]));
   }
-  related.set(rel.key, value);
+  putRelated(obj, rel, value);
   s.relationsChanged = true;
   const session = s.session as unknown as ChangeSink | undefined;
   if (session) session.markDirty(s);
@@ -307,16 +319,15 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
   if (back?.uselist) {
     // Keep loaded collections on the other side in sync: leave the old parent's, join the new one's.
     if (old) {
-      const list = stateOf(old)?.related?.get(back.key) as InstrumentedList | undefined;
+      const list = relatedOf(old as object, back) as InstrumentedList | undefined;
       if (list?.includes(s.obj)) list.remove(s.obj);
     }
     if (value) {
       const vs = stateOf(value)!;
-      const list = vs.related?.get(back.key) as InstrumentedList | undefined;
+      const list = relatedOf(vs.obj, back) as InstrumentedList | undefined;
       if (list && !list.includes(s.obj)) list.push(s.obj);
       else if (!list && (vs.status === "transient" || vs.status === "pending")) {
-        vs.related ??= new Map();
-        vs.related.set(back.key, newCollection(vs, back, [s.obj]));
+        putRelated(vs.obj, back, newCollection(vs.obj, back, [s.obj]));
         // As list.push() above would: the pending parent's session takes the child along.
         if (vs.session) (vs.session as unknown as ChangeSink).cascadeAdd(s.obj, back);
       }
@@ -324,12 +335,12 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
   } else if (back) {
     // A scalar on both sides (one-to-one): the objects left behind let go of each other.
     const os = old ? stateOf(old) : undefined;
-    if (os?.related?.get(back.key) === s.obj) setRelated(os, back, null, true);
+    if (os && relatedOf(os.obj, back) === s.obj) setRelated(os, back, null, true);
     if (value) {
       const vs = stateOf(value)!;
-      const prev = vs.related?.get(back.key);
+      const prev = relatedOf(vs.obj, back);
       const ps = prev && prev !== s.obj ? stateOf(prev) : undefined;
-      if (ps?.related?.get(rel.key) === value) setRelated(ps, rel, null, true);
+      if (ps && relatedOf(ps.obj, rel) === value) setRelated(ps, rel, null, true);
       setRelated(vs, back, s.obj, true);
     }
   }
@@ -338,12 +349,12 @@ export function setRelated(s: InstanceState, rel: RelationshipProperty, value: u
 
 /** Many-to-many: `owner` joins `item`'s collection on the other side, when that is loaded (or new). */
 function joinBackCollection(item: InstanceState, back: RelationshipProperty, owner: object): void {
-  const list = item.related?.get(back.key) as InstrumentedList | undefined;
+  const list = relatedOf(item.obj, back) as InstrumentedList | undefined;
   if (list) {
     if (!list.includes(owner)) list._syncAdd(owner);
   } else if (item.status === "transient" || item.status === "pending") {
     // A new object's collection is known to hold exactly what is added to it.
-    (item.related ??= new Map()).set(back.key, newCollection(item, back, [owner]));
+    putRelated(item.obj, back, newCollection(item.obj, back, [owner]));
     if (item.session) (item.session as unknown as ChangeSink).cascadeAdd(owner, back);
   }
 }
@@ -354,21 +365,22 @@ function detachBack(rel: RelationshipProperty, item: object, owner: InstanceStat
   const cs = stateOf(item);
   if (!back || !cs) return;
   if (!back.uselist) {
-    if (cs.related?.get(back.key) === owner.obj) setRelated(cs, back, null, true);
-  } else (cs.related?.get(back.key) as InstrumentedList | undefined)?._syncRemove(owner.obj);
+    if (relatedOf(cs.obj, back) === owner.obj) setRelated(cs, back, null, true);
+  } else (relatedOf(cs.obj, back) as InstrumentedList | undefined)?._syncRemove(owner.obj);
 }
 
 /** Installs the accessor of a relationship attribute. */
 export function defineRelationshipAccessor(proto: object, rel: RelationshipProperty): void {
+  const slot = rel.slot;
   Object.defineProperty(proto, rel.key, {
     get(this: Instance) {
+      const v = this[slot];
+      if (v !== undefined) return v;
       const s = stateOf(this)!;
       if (rel.lazy === "writeOnly") return writeOnlyCollection(s, rel);
-      const related = s.related;
-      if (related?.has(rel.key)) return related.get(rel.key);
       if (s.status === "transient" || s.status === "pending") {
-        const initial = rel.uselist ? newCollection(s, rel) : null;
-        (s.related ??= new Map()).set(rel.key, initial);
+        const initial = rel.uselist ? newCollection(this, rel) : null;
+        putRelated(this, rel, initial);
         return initial;
       }
       throw new ObjectStateError(

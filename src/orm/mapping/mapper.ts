@@ -46,6 +46,8 @@ type Col = Column<string, unknown, boolean>;
 export interface RelationshipProperty {
   readonly kind: "relationship";
   readonly key: string;
+  /** The instance field holding the value (undefined while not loaded or set). */
+  readonly slot: symbol;
   readonly parent: Mapper;
   readonly def: RelationshipDef;
   target: Mapper;
@@ -115,15 +117,21 @@ function compositeKey(values: readonly unknown[]): string {
  * its constructor), or one giving a constructed object the same fields. Generated code assigns the
  * fields in one fixed order, which gives every instance one hidden class and in-object fields.
  */
-function instanceFactory(slots: readonly symbol[], proto: object | undefined, init: boolean): Function {
+function instanceFactory(slots: readonly symbol[], relSlots: readonly symbol[], proto: object | undefined, init: boolean): Function {
   const names = slots.map((_, i) => `k${i}`);
-  const assign = names.map((k, i) => (init ? `o[${k}] = undefined;` : `this[${k}] = ${i} < n ? r[s + ${i}] : NV;`)).join("\n");
+  const rels = relSlots.map((_, i) => `r${i}`);
+  // Relationship fields exist from the start (undefined: not loaded), so loading one keeps the object's shape.
+  const target = init ? "o" : "this";
+  const assign = [
+    ...names.map((k, i) => (init ? `o[${k}] = undefined;` : `this[${k}] = ${i} < n ? r[s + ${i}] : NV;`)),
+    ...rels.map((k) => `${target}[${k}] = undefined;`),
+  ].join("\n");
   const body = init
     ? `return function init(o) { o[SESSION] = undefined;\n${assign}\n};`
     : `function Instance(session, r, s, n) { this[SESSION] = session;\n${assign}\n}
        Instance.prototype = proto;
        return (session, r, s, n) => new Instance(session, r, s, n);`;
-  return new Function("SESSION", "NV", "proto", ...names, body)(SESSION, NO_VALUE, proto, ...slots) as Function;
+  return new Function("SESSION", "NV", "proto", ...names, ...rels, body)(SESSION, NO_VALUE, proto, ...slots, ...relSlots) as Function;
 }
 /** Bumped whenever any listener is added or removed, invalidating every mapper's listener cache. */
 let listenerEpoch = 0;
@@ -264,12 +272,17 @@ export class Mapper {
    * so every instance gets the same shape, with the values in its own fields.
    */
   get newInstance(): (session: unknown, row: readonly unknown[], start: number, count: number) => object {
-    return (this.#newInstance ??= instanceFactory(this.slots, this.mappedClass.prototype, false) as never);
+    return (this.#newInstance ??= instanceFactory(this.slots, this.relationshipSlots, this.mappedClass.prototype, false) as never);
+  }
+
+  /** The fields of this mapper's relationships (its own and inherited ones). */
+  get relationshipSlots(): readonly symbol[] {
+    return this.relationships.map((r) => r.slot);
   }
 
   /** Gives a constructed object the fields of an instance (all undefined), in the loaded shape. */
   get initFields(): (obj: object) => void {
-    return (this.#initFields ??= instanceFactory(this.slots, undefined, true) as never);
+    return (this.#initFields ??= instanceFactory(this.slots, this.relationshipSlots, undefined, true) as never);
   }
 
   /**

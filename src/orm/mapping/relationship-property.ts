@@ -13,6 +13,7 @@ export function addRelationship(mapper: Mapper, key: string, def: RelationshipDe
   const rel = {
     kind: "relationship",
     key,
+    slot: Symbol(`athanor.${key}`),
     parent: mapper,
     def,
     backPopulates: undefined,

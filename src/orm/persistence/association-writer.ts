@@ -8,7 +8,7 @@ import { deleteFrom, insert } from "../../sql/statements/dml.js";
 import type { Connection } from "../../engine/connection.js";
 import type { InstrumentedList } from "../mapping/instrumentation.js";
 import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
-import { stateOf, type InstanceState } from "../session/instance-state.js";
+import { hasRelated, type InstanceState, relatedOf, stateOf } from "../session/instance-state.js";
 import { propFor } from "./sync.js";
 import { rowsPerStatement } from "./writers.js";
 
@@ -48,10 +48,10 @@ export function recordPair(pairs: Pairs, rel: RelationshipProperty, parent: Inst
 export function associationChanges(changed: readonly InstanceState[], deleting: ReadonlySet<InstanceState>): AssociationChanges {
   const out: AssociationChanges = { added: new Map(), removed: new Map(), replaced: [] };
   for (const s of changed) {
-    if (!s.related || deleting.has(s)) continue;
+    if (deleting.has(s)) continue;
     for (const rel of s.mapper.relationships) {
-      if (rel.direction !== "manyToMany" || rel.viewonly || !s.related.has(rel.key)) continue;
-      const value = s.related.get(rel.key);
+      if (rel.direction !== "manyToMany" || rel.viewonly || !hasRelated(s.obj, rel)) continue;
+      const value = relatedOf(s.obj, rel);
       const list = (Array.isArray(value) ? value : value ? [value] : []) as object[];
       // A new object's collection was empty before; an unchanged one has no snapshot.
       const before = (value as InstrumentedList | null)?.snapshot ?? (s.status === "pending" ? [] : undefined);

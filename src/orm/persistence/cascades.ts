@@ -12,7 +12,7 @@ import type { Connection } from "../../engine/connection.js";
 import { newCollection, replacedUnloaded, type InstrumentedList } from "../mapping/instrumentation.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
 import { loadInstance, type LoadTarget } from "../loading/instance-loader.js";
-import { stateOf, type InstanceState } from "../session/instance-state.js";
+import { hasRelated, type InstanceState, putRelated, relatedOf, stateOf } from "../session/instance-state.js";
 import { columnsOf, propFor, valuesKey } from "./sync.js";
 
 /** Parents per SELECT. */
@@ -20,7 +20,7 @@ const BATCH = 500;
 
 /** Whether deleting an object must load this relationship's children first. */
 function needsLoading(s: InstanceState, rel: RelationshipProperty): boolean {
-  if (rel.viewonly || rel.passiveDeletes !== false || s.related?.has(rel.key)) return false;
+  if (rel.viewonly || rel.passiveDeletes !== false || hasRelated(s.obj, rel)) return false;
   // Many-to-many association rows are deleted by the parent's key; only a delete cascade needs the objects.
   return rel.direction === "oneToMany" || (rel.direction === "manyToMany" && rel.cascade.has("delete"));
 }
@@ -65,7 +65,7 @@ async function loadRelated(
   }
   for (const p of parents) {
     const items = byParent.get(keyOf(parentCols.map(([prop]) => p.get(prop.index)))) ?? [];
-    (p.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(p, rel, items) : (items[0] ?? null));
+    putRelated(p.obj, rel, rel.uselist ? newCollection(p.obj, rel, items) : (items[0] ?? null));
   }
   return found;
 }
@@ -114,10 +114,10 @@ async function loadChildren(
     // A child moved to another parent in memory (not flushed yet) no longer belongs here.
     const items = children.filter((o) => {
       const cs = stateOf(o)!;
-      return !back || !cs.related?.has(back.key) || cs.related.get(back.key) === p.obj;
+      return !back || !hasRelated(cs.obj, back) || relatedOf(cs.obj, back) === p.obj;
     });
     for (const o of items) found.push(stateOf(o)!);
-    (p.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(p, rel, items) : (items[0] ?? null));
+    putRelated(p.obj, rel, rel.uselist ? newCollection(p.obj, rel, items) : (items[0] ?? null));
   }
   return found;
 }
@@ -130,11 +130,11 @@ async function loadChildren(
 export async function loadReplacedMembers(conn: Connection, target: LoadTarget, changed: readonly InstanceState[]): Promise<Released[]> {
   const groups = new Map<RelationshipProperty, InstanceState[]>();
   for (const s of changed) {
-    if (!s.relationsChanged || !s.related) continue;
+    if (!s.relationsChanged) continue;
     const scalars = replacedUnloaded.get(s);
     for (const rel of s.mapper.relationships) {
       if (rel.direction !== "oneToMany" || rel.viewonly) continue;
-      const value = s.related.get(rel.key);
+      const value = relatedOf(s.obj, rel);
       if (rel.uselist ? !(value as InstrumentedList | undefined)?.replaced : !scalars?.has(rel)) continue;
       const g = groups.get(rel);
       if (g) g.push(s);
@@ -146,12 +146,12 @@ export async function loadReplacedMembers(conn: Connection, target: LoadTarget, 
     for (const [p, children] of await selectChildren(conn, target, rel, parents)) {
       if (!rel.uselist) {
         // One-to-one: the child in the database that is no longer the value is let go of.
-        const now = p.related!.get(rel.key);
+        const now = relatedOf(p.obj, rel);
         for (const c of children) if (c !== now) released.push({ child: stateOf(c)!, rel });
         replacedUnloaded.get(p)?.delete(rel);
         continue;
       }
-      const list = p.related!.get(rel.key) as InstrumentedList;
+      const list = relatedOf(p.obj, rel) as InstrumentedList;
       list.snapshot = children;
       list.replaced = false;
     }
@@ -175,9 +175,9 @@ export async function loadDeletedChildren(conn: Connection, target: LoadTarget, 
     const next: InstanceState[] = [];
     for (const s of round)
       for (const rel of s.mapper.relationships) {
-        if (!rel.viewonly && rel.cascade.has("delete") && s.related?.has(rel.key)) {
+        if (!rel.viewonly && rel.cascade.has("delete") && hasRelated(s.obj, rel)) {
           // Loaded children deleted by cascade may have unloaded children of their own.
-          const v = s.related.get(rel.key);
+          const v = relatedOf(s.obj, rel);
           for (const m of (Array.isArray(v) ? v : v ? [v] : []) as object[]) {
             const ms = stateOf(m);
             if (ms && ms.status === "persistent" && !deleting.has(ms)) {

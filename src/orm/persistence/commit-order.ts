@@ -7,7 +7,7 @@ import { MappingError } from "../../util/errors.js";
 import { topoSort } from "../../util/topo-sort.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../session/instance-state.js";
-import { stateOf } from "../session/instance-state.js";
+import { relatedOf, stateOf } from "../session/instance-state.js";
 import type { InstrumentedList } from "../mapping/instrumentation.js";
 import { columnsOf, valuesKey } from "./sync.js";
 
@@ -53,7 +53,7 @@ function rowDeps(
   const out: InstanceState[] = [];
   for (const rel of s.mapper.relationships) {
     if (rel.viewonly || rel.direction !== "manyToOne" || rel.target.root !== s.mapper.root) continue;
-    const v = s.related?.get(rel.key);
+    const v = relatedOf(s.obj, rel);
     const vs = v ? stateOf(v) : undefined;
     if (vs && pending.has(vs) && vs !== s) out.push(vs);
   }
@@ -77,7 +77,7 @@ export function rowLevels(states: readonly InstanceState[]): InstanceState[][] {
   for (const s of states)
     for (const rel of s.mapper.relationships) {
       if (rel.viewonly || rel.direction !== "oneToMany" || rel.target.root !== mapper.root) continue;
-      const list = s.related?.get(rel.key) as InstrumentedList | undefined;
+      const list = relatedOf(s.obj, rel) as InstrumentedList | undefined;
       for (const child of list ?? []) {
         const cs = stateOf(child);
         if (cs && pending.has(cs)) parentsOf.set(cs, [...(parentsOf.get(cs) ?? []), s]);

@@ -9,7 +9,7 @@ import { Expression } from "../../sql/elements/expression.js";
 import type { Connection } from "../../engine/connection.js";
 import { newCollection, type InstrumentedList } from "../mapping/instrumentation.js";
 import type { Mapper, MapperEvent, MapperListener, RelationshipProperty } from "../mapping/mapper.js";
-import { NO_VALUE, stateOf, type Instance, type InstanceState } from "../session/instance-state.js";
+import { hasRelated, type Instance, type InstanceState, NO_VALUE, putRelated, relatedOf, stateOf } from "../session/instance-state.js";
 import { deleteLevels, mapperOrder, rowLevels } from "./commit-order.js";
 import { applySync, columnsOf, parentReady, valuesKey, type Sync } from "./sync.js";
 import { deleteRows, insertRows, netChanges } from "./writers.js";
@@ -89,8 +89,8 @@ function planRelationships(
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i]!;
     for (const rel of s.mapper.relationships) {
-      if (rel.viewonly || rel.direction === "manyToOne" || !s.related?.has(rel.key)) continue;
-      for (const m of [...members(s.related.get(rel.key)), ...removedMembers(s.related.get(rel.key))]) {
+      if (rel.viewonly || rel.direction === "manyToOne" || !hasRelated(s.obj, rel)) continue;
+      for (const m of [...members(relatedOf(s.obj, rel)), ...removedMembers(relatedOf(s.obj, rel))]) {
         const ms = stateOf(m);
         if (!ms || deleting.has(ms)) continue;
         if (rel.cascade.has("delete") && ms.status === "persistent") {
@@ -106,10 +106,10 @@ function planRelationships(
 
   const changed = (s: InstanceState): boolean => s.status === "pending" || s.relationsChanged;
   const visit = (s: InstanceState): void => {
-    if (!changed(s) || !s.related || deleting.has(s)) return;
+    if (!changed(s) || deleting.has(s)) return;
     for (const rel of s.mapper.relationships) {
-      if (rel.viewonly || !s.related.has(rel.key)) continue;
-      const value = s.related.get(rel.key);
+      if (rel.viewonly || !hasRelated(s.obj, rel)) continue;
+      const value = relatedOf(s.obj, rel);
       if (rel.direction === "manyToOne") {
         const ps = value ? stateOf(value) : undefined;
         viaReferences.push({ child: s, rel, parent: ps && !deleting.has(ps) ? ps : null });
@@ -220,15 +220,15 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
     if (rels.length === 0) continue;
     for (const rel of rels) {
       // A write-only collection is never held in memory: it stays a query.
-      if (rel.lazy === "writeOnly" || s.related?.has(rel.key)) continue;
+      if (rel.lazy === "writeOnly" || hasRelated(s.obj, rel)) continue;
       if (rel.direction === "manyToMany") {
         // Pairs with a new object come from collections, and the other side fills this one as it adds.
-        (s.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(s, rel) : null);
+        putRelated(s.obj, rel, rel.uselist ? newCollection(s.obj, rel) : null);
         continue;
       }
       const cols = columnsOf(rel);
       if (rel.direction === "manyToOne") {
-        if (cols.many.every((p) => s.get(p.index) === null)) (s.related ??= new Map()).set(rel.key, null);
+        if (cols.many.every((p) => s.get(p.index) === null)) putRelated(s.obj, rel, null);
         continue;
       }
       let byKey = parents.get(rel);
@@ -254,7 +254,7 @@ export function settleNewRelationships(inserted: readonly InstanceState[]): void
     for (const ps of byKey.values())
       for (const p of ps) {
         const items = members.get(p) ?? [];
-        (p.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(p, rel, items) : (items[0] ?? null));
+        putRelated(p.obj, rel, rel.uselist ? newCollection(p.obj, rel, items) : (items[0] ?? null));
       }
   }
 }

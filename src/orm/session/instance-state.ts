@@ -1,8 +1,8 @@
 /**
- * Per-object ORM state. A mapped instance keeps its attribute values in its own (symbol-keyed)
- * fields and its session under SESSION, so a loaded, unchanged row costs one object. Anything more
- * (lifecycle other than persistent, changes since load, relationships) lives in an InstanceState
- * made on first need and kept under STATE. Read by attribute accessors, the Session and the unit of
+ * Per-object ORM state. A mapped instance keeps its attribute values and relationship values in its
+ * own (symbol-keyed) fields and its session under SESSION, so a loaded, unchanged row costs one
+ * object, and loading its relationships costs field writes. Anything more (lifecycle other than
+ * persistent, changes since load) lives in an InstanceState made on first need and kept under STATE. Read by attribute accessors, the Session and the unit of
  * work; knows no SQL.
  */
 import type { Mapper } from "../mapping/mapper.js";
@@ -38,8 +38,6 @@ export class InstanceState {
   key: unknown = undefined;
   /** Values of the originally loaded (or last flushed) attributes that have been changed since. */
   committed: Map<number, unknown> | undefined = undefined;
-  /** Relationship values by key (collections are InstrumentedLists). */
-  related: Map<string, unknown> | undefined = undefined;
   /** A collection or reference changed (relationship work at the next flush). */
   relationsChanged = false;
   /** Position in the session's list of new objects, -1 when not listed (maintained by StateList only). */
@@ -95,6 +93,37 @@ export function stateOf(obj: unknown): InstanceState | undefined {
   state.key = mapper.identityKeyOf(obj);
   (obj as Instance)[STATE] = state;
   return state;
+}
+
+/** Where a relationship keeps its value on an instance (RelationshipProperty has one). */
+export interface RelationshipSlot {
+  readonly slot: symbol;
+}
+
+/** A relationship's value on an instance (a collection, an object or null), or undefined while it is neither loaded nor set. */
+export function relatedOf(obj: object, rel: RelationshipSlot): unknown {
+  return (obj as Instance)[rel.slot];
+}
+
+/** Whether a relationship's value is loaded or set on an instance. */
+export function hasRelated(obj: object, rel: RelationshipSlot): boolean {
+  return (obj as Instance)[rel.slot] !== undefined;
+}
+
+/** Stores a relationship's value on an instance (no change tracking: see setRelated for that). */
+export function putRelated(obj: object, rel: RelationshipSlot, value: unknown): void {
+  (obj as Instance)[rel.slot] = value;
+}
+
+/** Forgets a relationship's value (it is unloaded again). */
+export function unsetRelated(obj: object, rel: RelationshipSlot): void {
+  (obj as Instance)[rel.slot] = undefined;
+}
+
+/** Whether any relationship of the object is loaded or set. */
+export function holdsRelated(s: InstanceState): boolean {
+  for (const rel of s.mapper.relationships) if ((s.obj as Instance)[rel.slot] !== undefined) return true;
+  return false;
 }
 
 /** The lifecycle status of a mapped instance, without making its state. */

@@ -10,7 +10,7 @@ import { select, type Select } from "../../sql/statements/select.js";
 import { columnsOf } from "../persistence/sync.js";
 import { identityOf } from "../loading/by-key.js";
 import type { IdentityMap } from "./identity-map.js";
-import { InstanceState, NO_VALUE, STATE, stateOf, type Instance } from "./instance-state.js";
+import { hasRelated, type Instance, InstanceState, NO_VALUE, putRelated, relatedOf, STATE, stateOf } from "./instance-state.js";
 
 /** What merging needs from the session. */
 export interface MergeHost {
@@ -34,7 +34,7 @@ async function loadCollection(host: MergeHost, target: InstanceState, rel: Relat
   const conds = many.map((c, i) => c.column.eq(target.get(one[i]!.index)));
   const stmt = select(rel.target.mappedClass as never).where(conds.length === 1 ? conds[0]! : and(...conds));
   const items = await host.query(stmt as Select<unknown, unknown>);
-  (target.related ??= new Map()).set(rel.key, rel.uselist ? newCollection(target, rel, items) : (items[0] ?? null));
+  putRelated(target.obj, rel, rel.uselist ? newCollection(target.obj, rel, items) : (items[0] ?? null));
 }
 
 /** Merges `src` (and what its relationships hold) into the host session; returns the session's object. */
@@ -79,9 +79,9 @@ export async function mergeState(host: MergeHost, src: InstanceState, load: bool
     } else host.attach(target);
   }
   for (const rel of mapper.relationships) {
-    if (!rel.cascade?.has("merge") || !src.related?.has(rel.key)) continue;
-    const v = src.related.get(rel.key);
-    if (!fresh && load && rel.direction === "oneToMany" && target.status === "persistent" && !target.related?.has(rel.key))
+    if (!rel.cascade?.has("merge") || !hasRelated(src.obj, rel)) continue;
+    const v = relatedOf(src.obj, rel);
+    if (!fresh && load && rel.direction === "oneToMany" && target.status === "persistent" && !hasRelated(target.obj, rel))
       await loadCollection(host, target, rel);
     if (Array.isArray(v)) {
       const items: object[] = [];

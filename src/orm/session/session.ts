@@ -33,7 +33,20 @@ import { IdentityMap, type IdentityStore } from "./identity-map.js";
 import { dmlMapper, entityRanges, entityResult, itemsOf, runBulk, runSynchronized, type StatementHost } from "./orm-statements.js";
 import { mergeState, type MergeHost } from "./merge.js";
 import { StateList } from "./state-list.js";
-import { InstanceState, NO_VALUE, SESSION, STATE, mapperOfInstance, stateOf, statusOf, type Instance } from "./instance-state.js";
+import {
+  hasRelated,
+  holdsRelated,
+  type Instance,
+  InstanceState,
+  mapperOfInstance,
+  NO_VALUE,
+  relatedOf,
+  SESSION,
+  STATE,
+  stateOf,
+  statusOf,
+  unsetRelated,
+} from "./instance-state.js";
 import { Frame, SessionTransaction } from "./session-transaction.js";
 
 /** Options of a {@link Session}. */
@@ -93,8 +106,10 @@ function hasUnloaded(obj: object): boolean {
 
 /** Empties the change record of collections after a flush. */
 function resetSnapshots(s: InstanceState): void {
-  if (!s.related) return;
-  for (const v of s.related.values()) if (Array.isArray(v)) (v as InstrumentedList).snapshot = undefined;
+  for (const rel of s.mapper.relationships) {
+    const v = relatedOf(s.obj, rel);
+    if (Array.isArray(v)) (v as InstrumentedList).snapshot = undefined;
+  }
 }
 
 /**
@@ -210,7 +225,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   add(obj: object): void {
     const s = this.#stateFor(obj, "add");
     // The common case: a new object holding no other objects.
-    if (s.status === "transient" && s.related === undefined && s.session === undefined) {
+    if (s.status === "transient" && !holdsRelated(s) && s.session === undefined) {
       s.status = "pending";
       s.session = this;
       this.#new.add(s);
@@ -249,10 +264,9 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
           if (s.committed?.size || s.relationsChanged) this.markDirty(s);
         }
       }
-      if (!s.related) continue;
       for (const rel of s.mapper.relationships) {
-        if (rel.viewonly || !rel.cascade?.has("save-update") || !s.related.has(rel.key)) continue;
-        const v = s.related.get(rel.key);
+        if (rel.viewonly || !rel.cascade?.has("save-update") || !hasRelated(s.obj, rel)) continue;
+        const v = relatedOf(s.obj, rel);
         for (const m of Array.isArray(v) ? v : v ? [v] : []) {
           const ms = stateOf(m);
           if (ms && ms.session !== this) queue.push(ms);
@@ -315,8 +329,8 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       const x = queue[i]!;
       this.#detach(x);
       for (const rel of x.mapper.relationships) {
-        if (!rel.cascade?.has("expunge") || !x.related?.has(rel.key)) continue;
-        const v = x.related.get(rel.key);
+        if (!rel.cascade?.has("expunge") || !hasRelated(x.obj, rel)) continue;
+        const v = relatedOf(x.obj, rel);
         for (const m of Array.isArray(v) ? v : v ? [v] : []) {
           const ms = stateOf(m);
           if (ms?.session === this) queue.push(ms);
@@ -791,7 +805,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
     }
     for (const rel of rels) {
       // Refreshing a relationship replaces what the object held (unflushed changes to it are discarded).
-      s.related?.delete(rel.key);
+      unsetRelated(s.obj, rel);
       await loadRelationship(loadContext(conn, this), rel, [s]);
     }
     if (!s.committed && !s.relationsChanged) {
@@ -843,7 +857,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
       if (s.committed.size === 0) s.committed = undefined;
     }
     if (!only) {
-      s.related = undefined;
+      for (const rel of s.mapper.relationships) unsetRelated(s.obj, rel);
       s.relationsChanged = false;
     }
     if (!s.committed && !s.relationsChanged && this.#dirty.has(s)) {
