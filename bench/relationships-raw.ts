@@ -109,3 +109,40 @@ export async function postsWithTags(target: BenchTarget, raw: QueryRaw, limit: n
   }
   return posts;
 }
+
+/**
+ * The joined strategy's SQL through the raw driver: every user LEFT OUTER JOIN its posts in one
+ * query, rows folded into users with `posts` arrays (for telling the ORM's cost from the server's).
+ */
+export async function usersWithPostsJoined(target: BenchTarget, raw: QueryRaw): Promise<Row[]> {
+  const rows = await raw.all(
+    `SELECT u.id, u.name, u.email, p.id AS post_id, p.user_id, p.title, p.views FROM ${q(target, "bench_rel_users")} u LEFT OUTER JOIN ${q(target, "bench_rel_posts")} p ON p.user_id = u.id`,
+    [],
+  );
+  const users = new Map<unknown, Row>();
+  for (const r of rows) {
+    let u = users.get(r.id);
+    if (!u) users.set(r.id, (u = { id: r.id, name: r.name, email: r.email, posts: [] }));
+    if (r.post_id !== null) (u.posts as Row[]).push({ id: r.post_id, user_id: r.user_id, title: r.title, views: r.views });
+  }
+  return [...users.values()];
+}
+
+/** Posts with `id <= limit` LEFT OUTER JOIN their tags in one query, folded as above (one object per tag). */
+export async function postsWithTagsJoined(target: BenchTarget, raw: QueryRaw, limit: number): Promise<Row[]> {
+  const rows = await raw.all(
+    `SELECT p.id, p.user_id, p.title, p.views, t.id AS tag_id, t.name AS tag_name FROM ${q(target, "bench_rel_posts")} p LEFT OUTER JOIN ${q(target, "bench_rel_post_tags")} pt ON pt.post_id = p.id LEFT OUTER JOIN ${q(target, "bench_rel_tags")} t ON t.id = pt.tag_id WHERE p.id <= ${target.name === "postgresql" ? "$1" : "?"}`,
+    [limit],
+  );
+  const posts = new Map<unknown, Row>();
+  const tags = new Map<unknown, Row>();
+  for (const r of rows) {
+    let p = posts.get(r.id);
+    if (!p) posts.set(r.id, (p = { id: r.id, user_id: r.user_id, title: r.title, views: r.views, tags: [] }));
+    if (r.tag_id === null) continue;
+    let tag = tags.get(r.tag_id);
+    if (!tag) tags.set(r.tag_id, (tag = { id: r.tag_id, name: r.tag_name }));
+    (p.tags as Row[]).push(tag);
+  }
+  return [...posts.values()];
+}

@@ -6,8 +6,8 @@
  */
 import { createEngine, insert, joinedload, select, selectinload, Session, type Engine } from "athanor";
 import { benchTargets, type BenchTarget } from "./targets.js";
-import { en, fmt, MAX_ROUNDS, measure, MIN_SIDE_MS, ROUNDS } from "./measure.js";
-import { openQueryRaw, postsWithTags, usersWithPosts } from "./relationships-raw.js";
+import { en, fmt, MAX_ROUNDS, measure, MIN_SIDE_MS, ROUNDS, type Side } from "./measure.js";
+import { openQueryRaw, postsWithTags, postsWithTagsJoined, usersWithPosts, usersWithPostsJoined } from "./relationships-raw.js";
 import {
   Base,
   BenchPost,
@@ -26,6 +26,8 @@ interface Result {
   task: string;
   raw: number;
   athanor: number;
+  /** Joined strategy: the same JOIN through the raw driver (the server's share of the difference). */
+  rawJoin?: number;
 }
 
 async function seed(engine: Engine): Promise<void> {
@@ -60,6 +62,10 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
         const us = await usersWithPosts(target, raw);
         return [us.length, us.reduce((n, u) => n + (u.posts as unknown[]).length, 0)] as const;
       },
+      rawJoin: async () => {
+        const us = await usersWithPostsJoined(target, raw);
+        return [us.length, us.reduce((n, u) => n + (u.posts as unknown[]).length, 0)] as const;
+      },
       orm: (loader: typeof selectinload) => async (session: Session) => {
         const us = await session.scalars(select(BenchUser).options(loader(BenchUser.posts)));
         return [us.length, us.reduce((n, u) => n + u.posts.length, 0)] as const;
@@ -70,6 +76,10 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
       expected: tagged,
       raw: async () => {
         const ps = await postsWithTags(target, raw, TAGGED_POSTS);
+        return [ps.length, ps.reduce((n, p) => n + (p.tags as unknown[]).length, 0)] as const;
+      },
+      rawJoin: async () => {
+        const ps = await postsWithTagsJoined(target, raw, TAGGED_POSTS);
         return [ps.length, ps.reduce((n, p) => n + (p.tags as unknown[]).length, 0)] as const;
       },
       orm: (loader: typeof selectinload) => async (session: Session) => {
@@ -86,7 +96,7 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
       ] as const) {
         let session: Session | undefined;
         const run = t.orm(loader);
-        const m = await measure({
+        const sides: Record<string, Side> = {
           raw: { run: async () => check(`raw ${t.task}`, ...(await t.raw()), t.expected) },
           athanor: {
             run: async () => {
@@ -96,11 +106,15 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
             // Closing the session (rollback, detaching the objects) is not part of the load.
             teardown: async () => session?.close(),
           },
-        });
-        const r = { dialect: target.name, task: `${t.task} (${strategy})`, raw: m.raw!, athanor: m.athanor! };
+        };
+        if (strategy === "joined") sides.rawJoin = { run: async () => check(`raw join ${t.task}`, ...(await t.rawJoin()), t.expected) };
+        const m = await measure(sides);
+        const r: Result = { dialect: target.name, task: `${t.task} (${strategy})`, raw: m.raw!, athanor: m.athanor!, rawJoin: m.rawJoin };
         results.push(r);
         console.log(
-          `${r.dialect.padEnd(10)} ${r.task.padEnd(42)} raw ${fmt(r.raw).padStart(8)} ms  athanor ${fmt(r.athanor).padStart(8)} ms  ratio ${fmt(r.athanor / r.raw, 2)}`,
+          `${r.dialect.padEnd(10)} ${r.task.padEnd(42)} raw ${fmt(r.raw).padStart(8)} ms  athanor ${fmt(r.athanor).padStart(8)} ms  ratio ${fmt(r.athanor / r.raw, 2)}${
+            r.rawJoin === undefined ? "" : `  (raw join ${fmt(r.rawJoin)} ms: athanor ÷ raw join ${fmt(r.athanor / r.rawJoin, 2)})`
+          }`,
         );
       }
     return results;
@@ -119,9 +133,15 @@ try {
 } finally {
   for (const t of targets) await t.drop();
 }
-console.log("\n| dialect | eager load | raw two queries (ms) | athanor (ms) | ratio | target |\n|---|---|---:|---:|---:|---:|");
+console.log(
+  "\n| dialect | eager load | raw two queries (ms) | athanor (ms) | ratio | target | raw, the same JOIN (ms) | athanor ÷ raw JOIN |\n|---|---|---:|---:|---:|---:|---:|---:|",
+);
 for (const r of results)
-  console.log(`| ${r.dialect} | ${r.task} | ${fmt(r.raw)} | ${fmt(r.athanor)} | ${(r.athanor / r.raw).toFixed(2)}x | ≤ 1.5x |`);
+  console.log(
+    `| ${r.dialect} | ${r.task} | ${fmt(r.raw)} | ${fmt(r.athanor)} | ${(r.athanor / r.raw).toFixed(2)}x | ≤ 1.5x | ${r.rawJoin === undefined ? "" : fmt(r.rawJoin)} | ${
+      r.rawJoin === undefined ? "" : `${(r.athanor / r.rawJoin).toFixed(2)}x`
+    } |`,
+  );
 console.log(
   `node ${process.version}, ${ROUNDS}–${MAX_ROUNDS} rounds per task (at least ${MIN_SIDE_MS} ms of timed work per side; medians)`,
 );
