@@ -12,6 +12,7 @@ import {
   MetaData,
   relationship,
   select,
+  selectinload,
   Session,
   String,
   update,
@@ -110,7 +111,26 @@ class Order extends Base.model("cc_orders", {
   shipping: relationship<Address>("Address", { foreignKeys: ["shippingId"] }),
 }) {}
 
-type Model = typeof User | typeof Post | typeof Comment | typeof Entry | typeof Pin | typeof Toy | typeof Label | typeof Node | typeof Blog;
+/** A cart whose lines are orphan-deleted; a line also references a good (not an owner). */
+@mapped
+class Cart extends Base.model("cc_carts", {
+  id: column(Integer, { primaryKey: true }),
+  lines: relationship<CartLine[]>("CartLine", { backPopulates: "cart", cascade: "all, delete-orphan" }),
+}) {}
+
+@mapped
+class Good extends Base.model("cc_goods", { id: column(Integer, { primaryKey: true }) }) {}
+
+@mapped
+class CartLine extends Base.model("cc_cart_lines", {
+  id: column(Integer, { primaryKey: true }),
+  cartId: column(Integer, { foreignKey: "cc_carts.id" }),
+  goodId: column(Integer, { foreignKey: "cc_goods.id" }),
+  cart: relationship<Cart>("Cart", { backPopulates: "lines" }),
+  good: relationship<Good>("Good"),
+}) {}
+
+type Model = typeof User | typeof CartLine | typeof Post | typeof Comment | typeof Entry | typeof Pin | typeof Toy | typeof Label | typeof Node | typeof Blog;
 
 forEachDialect((db) => {
   beforeAll(() => Base.metadata.createAll(db.engine));
@@ -178,6 +198,21 @@ forEachDialect((db) => {
       await s.commit();
     }
     expect(await ids(Post)).toEqual([10, 11, 12]);
+  });
+
+  it("deletes an orphan whose other references are loaded (they do not own it)", async () => {
+    {
+      await using s = new Session(db.engine);
+      const g = new Good({ id: 1 });
+      s.add(new Cart({ id: 1, lines: [new CartLine({ id: 1, good: g }), new CartLine({ id: 2, good: g }), new CartLine({ id: 3, good: g })] }));
+      await s.commit();
+    }
+    await using s = new Session(db.engine);
+    const [cart] = await s.scalars(select(Cart).options(selectinload(Cart.lines).joinedload(CartLine.good)));
+    expect(cart!.lines[0]!.good.id).toBe(1);
+    cart!.lines.splice(0, 2); // cart_id is NOT NULL: nulling it instead of deleting would fail
+    await s.commit();
+    expect(await ids(CartLine)).toEqual([3]);
   });
 
   it("sets the foreign key of loaded and unloaded children to NULL when the parent goes without a delete cascade", async () => {

@@ -140,8 +140,12 @@ function planRelationships(
   }
   viaCollections.push(...writeOnly.added);
 
+  // An orphan survives only if a delete-orphan parent still holds it (moved to another collection or
+  // reassigned); its references to anything else (an order line's product) do not own it.
   for (const o of orphans) {
-    const stillOwned = viaCollections.some((x) => x.child === o) || viaReferences.some((x) => x.child === o && x.parent);
+    const stillOwned =
+      viaCollections.some((x) => x.child === o && x.rel.cascade.has("delete-orphan")) ||
+      viaReferences.some((x) => x.child === o && x.parent && x.rel.backPopulates?.cascade.has("delete-orphan"));
     if (!stillOwned && o.status === "persistent") deleting.add(o);
   }
 
