@@ -93,6 +93,14 @@ describe("select compiles to exact SQL with bound values", () => {
     });
   });
 
+  it("orders by a labelled expression that is not selected by writing the expression out", () => {
+    // A label is only a name inside the select list; elsewhere (a hybrid's class attribute) it is its expression.
+    const total = posts.c.score.add(posts.c.id).as("total");
+    expect(compile(select(posts.c.title).orderBy(total.desc(), total)).sql).toBe(
+      'SELECT "posts"."title" FROM "posts" ORDER BY "posts"."score" + "posts"."id" DESC, "posts"."score" + "posts"."id"',
+    );
+  });
+
   it("uses LIMIT -1 when only an offset is given (SQLite)", () => {
     expect(compile(select(users.c.id).offset(5)).sql).toBe('SELECT "users"."id" FROM "users" LIMIT -1 OFFSET ?');
   });

@@ -311,15 +311,24 @@ export abstract class ExpressionCompiler {
     return `${s} END`;
   }
 
-  /** An ORDER BY entry: labelled expressions are referred to by their label. */
+  /**
+   * Output labels of the SELECT whose ORDER BY is being compiled: a labelled expression among them
+   * is referred to by its label; any other one (a hybrid's class attribute, say) is written out.
+   */
+  protected orderLabels: ReadonlySet<string> = new Set();
+
+  /** An ORDER BY entry. */
   protected orderItem(n: ExprNode): string {
-    if (n.kind === "Label") return this.q.quote(n.name);
+    if (n.kind === "Label") return this.orderLabels.has(n.name) ? this.q.quote(n.name) : this.expr(n.inner);
     if (n.kind === "Ordering") return this.visitOrdering(n);
     return this.expr(n);
   }
 
   protected visitOrdering(n: OrderingNode): string {
-    const inner = n.inner.kind === "Label" ? this.q.quote(n.inner.name) : this.expr(n.inner);
+    const inner =
+      n.inner.kind === "Label" && this.orderLabels.has(n.inner.name)
+        ? this.q.quote(n.inner.name)
+        : this.expr(n.inner.kind === "Label" ? n.inner.inner : n.inner);
     const dir = n.direction ? ` ${n.direction}` : "";
     if (!n.nulls) return `${inner}${dir}`;
     if (this.caps.nullsOrdering) return `${inner}${dir} NULLS ${n.nulls}`;

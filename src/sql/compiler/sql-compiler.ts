@@ -263,7 +263,15 @@ export class SqlCompiler extends ExpressionCompiler {
       if (n.where) s += ` WHERE ${this.expr(n.where)}`;
       if (n.groupBy.length) s += ` GROUP BY ${n.groupBy.map((g) => this.expr(g)).join(", ")}`;
       if (n.having) s += ` HAVING ${this.expr(n.having)}`;
-      if (n.orderBy.length) s += ` ORDER BY ${n.orderBy.map((o) => this.orderItem(o)).join(", ")}`;
+      if (n.orderBy.length) {
+        const outer = this.orderLabels;
+        this.orderLabels = new Set(n.items.flatMap((it) => (it.label === undefined ? [] : [it.label])));
+        try {
+          s += ` ORDER BY ${n.orderBy.map((o) => this.orderItem(o)).join(", ")}`;
+        } finally {
+          this.orderLabels = outer;
+        }
+      }
       s += this.limitOffset(n.limit, n.offset);
       if (n.lock) s += this.lockClause(n.lock);
       return s;
