@@ -20,5 +20,5 @@ export class User extends Base.model("users", {
   defaultAddress: relationship<Address | null>("Address", { uselist: false, viewonly: true, where: (a) => a.isDefault.eq(true) }),
   cartItems: relationship<CartItem[]>("CartItem", { backPopulates: "user", cascade: "all, delete-orphan", orderBy: "id" }),
   /** Newest first. */
-  orders: relationship<Order[]>("Order", { backPopulates: "user", cascade: "all, delete-orphan", orderBy: "id desc" }),
+  orders: relationship<Order[]>("Order", { backPopulates: "user", cascade: "all, delete-orphan", orderBy: "placedAt desc" }),
 }) {}
