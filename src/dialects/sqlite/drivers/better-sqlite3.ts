@@ -84,16 +84,19 @@ class BetterSqliteConnection implements DriverConnection {
         stmt.safeIntegers(exact);
         c.exact = exact;
       }
-      // all() then a loop, also for a row callback: iterate() crosses into the native module per
-      // row and costs about 30% more per row (measured on 10,000 rows); streams use iterate().
-      const rows = stmt.all(...(params as unknown[])) as unknown[][];
       const onRow = hints.onRow;
       if (onRow) {
-        const n = rows.length;
-        if (c.single) for (let i = 0; i < n; i++) onRow([rows[i]]);
-        else for (let i = 0; i < n; i++) onRow(rows[i]!);
+        // Rows stream into the callback: all() would be about 30% cheaper per row, but it holds every
+        // row array until the last one is read, which doubled the peak memory of a 100,000-row load.
+        let n = 0;
+        const single = c.single;
+        for (const row of stmt.iterate(...(params as unknown[]))) {
+          onRow(single ? [row] : (row as unknown[]));
+          n++;
+        }
         return { rows: undefined, columns: this.#columns(c), rowCount: n };
       }
+      const rows = stmt.all(...(params as unknown[])) as unknown[][];
       if (c.single) for (let i = 0; i < rows.length; i++) rows[i] = [rows[i]];
       return { rows, columns: this.#columns(c), rowCount: rows.length };
     }
