@@ -24,6 +24,8 @@ class Feed extends Base.model("wo_feeds", {
   id: column(Integer, { primaryKey: true }),
   name: column(String(50)),
   entries: relationship<WriteOnlyCollection<Entry>>("Entry", { lazy: "writeOnly" }),
+  /** Read-only view of the same rows: queryable, never written. */
+  entryView: relationship<WriteOnlyCollection<Entry>>("Entry", { lazy: "writeOnly", viewonly: true }),
 }) {}
 
 @mapped
@@ -71,6 +73,19 @@ forEachDialect((db) => {
     const feed = new Feed({ name: "unsaved" });
     s.add(feed);
     expect(() => feed.entries.select()).toThrow(/Feed\.entries: the Feed has no key yet; flush the session before querying its collection/);
+  });
+
+  it("an object added to a new owner's write-only collection before the owner joins a session is saved with it; a viewonly one refuses writes", async () => {
+    await using s = new Session(db.engine);
+    const feed = new Feed({ name: "f" });
+    feed.entries.add(new Entry({ title: "a" }));
+    s.add(feed);
+    await s.flush();
+    expect((await s.scalars(feed.entryView.select())).map((e) => e.title)).toEqual(["a"]);
+    expect(() => feed.entryView.add(new Entry({ title: "b" }))).toThrow(
+      /Feed\.entryView is viewonly and never writes; add the object through/,
+    );
+    expect(() => feed.entryView.remove(new Entry({ title: "b" }))).toThrow(/viewonly/);
   });
 
   it("removes by clearing the foreign key, adds existing objects, and never loads itself", async () => {

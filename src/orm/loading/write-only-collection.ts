@@ -110,6 +110,10 @@ export class WriteOnlyCollection<T extends object> {
   }
 
   #check(obj: unknown, what: string): object {
+    if (this.#rel.viewonly)
+      throw new ArgumentError(
+        `${this.#where()} is viewonly and never writes; ${what} the object through the relationship that owns the foreign key instead`,
+      );
     const s = stateOf(obj);
     if (!s || !s.mapper.isA(this.#rel.target))
       throw new ArgumentError(`${this.#where()}.${what}() takes a ${this.#rel.target.name} object, got ${describeValue(obj)}`);

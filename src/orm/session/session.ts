@@ -27,6 +27,7 @@ import { fetchByKeys, groupByMapper } from "../loading/reload.js";
 import { hasWork, planOf } from "../loading/load-plan.js";
 import { loadContext, loadRelated, runEntityQuery } from "../loading/eager-loader.js";
 import { checkLoadable, loadRelationship, relationshipNamed } from "../loading/session-load.js";
+import { pendingWrites } from "../loading/write-only-collection.js";
 import type { SelectNode } from "../../sql/nodes/from-nodes.js";
 import { runFlush, settleNewRelationships, type FlushOutcome } from "../persistence/unit-of-work.js";
 import { IdentityMap, type IdentityStore } from "./identity-map.js";
@@ -225,7 +226,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   add(obj: object): void {
     const s = this.#stateFor(obj, "add");
     // The common case: a new object holding no other objects.
-    if (s.status === "transient" && !holdsRelated(s) && s.session === undefined) {
+    if (s.status === "transient" && !holdsRelated(s) && s.session === undefined && pendingWrites(s) === undefined) {
       s.status = "pending";
       s.session = this;
       this.#new.add(s);
@@ -272,6 +273,16 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
           if (ms && ms.session !== this) queue.push(ms);
         }
       }
+      // Objects queued on a write-only collection before its owner joined a session come along too.
+      const queued = pendingWrites(s);
+      if (queued)
+        for (const [rel, w] of queued) {
+          if (!rel.cascade?.has("save-update")) continue;
+          for (const m of w.added) {
+            const ms = stateOf(m);
+            if (ms && ms.session !== this) queue.push(ms);
+          }
+        }
     }
   }
 
