@@ -229,7 +229,7 @@ export class Connection implements SchemaRunner, AsyncDisposable {
    * @internal For the ORM: runs a statement (entity selects included) and returns its rows as arrays
    * of converted values, in select-list order.
    */
-  async _executeArrays(stmt: Statement, params?: Params, onRow?: (row: unknown[]) => void): Promise<ArrayResult> {
+  async _executeArrays(stmt: Statement, params?: Params, onRow?: (row: unknown[]) => void, buffered = false): Promise<ArrayResult> {
     const { plan, binds } = this.#prepare(stmt);
     if (plan.insert) {
       const res = (await this.#executeInsert(plan, binds, params, (statementNode(stmt) as InsertNode).rows!, true)) as ArrayResult;
@@ -238,8 +238,10 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     }
     const rows = plan.compiled.insertColumns ? (statementNode(stmt) as InsertNode).rows : undefined;
     const procs = plan.resultProcessors;
-    // Row by row: each row is converted and handed over as the driver reads it, never collected.
-    const hints = onRow && procs ? { ...plan.hints, onRow: convertingRows(procs, onRow) } : plan.hints;
+    // Row by row: each row is converted and handed over as the driver reads it, never collected;
+    // `buffered` (a bounded result, e.g. a relationship batch) fetches it whole first, which costs
+    // better-sqlite3 about 30% less per row.
+    const hints = onRow && procs && !buffered ? { ...plan.hints, onRow: convertingRows(procs, onRow) } : plan.hints;
     let res = this.#run(plan.compiled.sql, buildParams(plan, binds, params, rows), hints);
     if (res instanceof Promise) res = await res;
     const out = this.#arrays(plan, res, plan.compiled.sql);

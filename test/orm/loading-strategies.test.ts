@@ -357,6 +357,20 @@ forEachDialect((db) => {
     expect(r2!.children[0]!.children.map((c) => c.label)).toEqual(["a1"]);
   });
 
+  it("batches composite keys 500 per query (1,200 shelves: 3 queries; SQLite nests an OR chain per key)", async () => {
+    await db.engine.begin(async (conn) => {
+      await conn.execute(insert(Shelf).values(Array.from({ length: 1200 }, (_, i) => ({ room: 100 + (i % 7), num: i }))));
+      await conn.execute(insert(Book).values([{ id: 900, room: 100, num: 0 }]));
+    });
+    await using s = new Session(db.engine);
+    const t = trackStatements(s);
+    const shelves = await s.scalars(select(Shelf).where(Shelf.room.ge(100)).options(selectinload(Shelf.books)));
+    t.stop();
+    expect(shelves).toHaveLength(1200);
+    expect(t.count).toBe(4);
+    expect(shelves.flatMap((x) => x.books.map((b) => b.id))).toEqual([900]);
+  });
+
   it("loads composite-key relationships both ways", async () => {
     await db.engine.begin(async (conn) => {
       await conn.execute(

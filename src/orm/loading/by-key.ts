@@ -18,6 +18,14 @@ import { checkedValue } from "../mapping/instrumentation.js";
 export const KEY_BATCH = 1000;
 
 /**
+ * Keys per batch for a key of `columns` columns: composite keys are matched with `(a = ? AND b = ?)
+ * OR …`, and SQLite parses an OR chain as one nested expression per key, up to a depth of 1,000.
+ */
+export function keyBatch(columns: number): number {
+  return columns === 1 ? KEY_BATCH : 500;
+}
+
+/**
  * Primary key values in the mapper's key order, from a single value, an array (composite keys, in
  * key column order) or an object of attribute values.
  */

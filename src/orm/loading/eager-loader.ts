@@ -52,12 +52,20 @@ export async function runEntityQuery(
   const joined = start === 0 ? prepareJoined(node, mapper, plan) : undefined;
   const loader = new SpanLoader(ctx.target, mapper, start, count);
   const objs: Array<object | null> = [];
+  // A loader's query (the ones with onRow: a batch of 1,000 parents' rows) is fetched whole, which
+  // is cheaper per row; the application's own queries stream, however large.
+  const buffered = onRow !== undefined;
   if (!joined) {
-    await ctx.conn._executeArrays(new Select(node), params, (row) => {
-      const obj = loader.load(row);
-      objs.push(obj);
-      if (onRow) onRow(obj, row, false);
-    });
+    await ctx.conn._executeArrays(
+      new Select(node),
+      params,
+      (row) => {
+        const obj = loader.load(row);
+        objs.push(obj);
+        if (onRow) onRow(obj, row, false);
+      },
+      buffered,
+    );
     if (!hasWork(mapper, plan)) return objs;
     if (mapper.subMappers.length > 0) await ctx.completeSubclasses?.(mapper, objs);
     await loadRelated(ctx, mapper, objs, plan, node, false);
@@ -65,18 +73,23 @@ export async function runEntityQuery(
   }
   const collector = new JoinedCollector(ctx.target, joined.steps);
   const seen = collector.multipliesRows ? new Set<object>() : undefined;
-  await ctx.conn._executeArrays(new Select(joined.node), params, (row) => {
-    const obj = loader.load(row);
-    collector.add(obj, row);
-    let repeat = false;
-    if (seen && obj) {
-      repeat = seen.has(obj);
-      if (!repeat) seen.add(obj);
-    }
-    if (!repeat) objs.push(obj);
-    // Repeated rows still reach onRow: a many-to-many load's rows differ by the parent key they carry.
-    if (onRow) onRow(obj, row, repeat);
-  });
+  await ctx.conn._executeArrays(
+    new Select(joined.node),
+    params,
+    (row) => {
+      const obj = loader.load(row);
+      collector.add(obj, row);
+      let repeat = false;
+      if (seen && obj) {
+        repeat = seen.has(obj);
+        if (!repeat) seen.add(obj);
+      }
+      if (!repeat) objs.push(obj);
+      // Repeated rows still reach onRow: a many-to-many load's rows differ by the parent key they carry.
+      if (onRow) onRow(obj, row, repeat);
+    },
+    buffered,
+  );
   const filled = collector.finish();
   if (mapper.subMappers.length > 0) await ctx.completeSubclasses?.(mapper, objs);
   await loadRelated(ctx, mapper, objs, plan, node, true);

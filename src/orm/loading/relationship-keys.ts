@@ -124,7 +124,13 @@ export function storeLoaded(obj: object, rel: RelationshipProperty, value: reado
 export function storeBackReference(rel: RelationshipProperty, parent: object, children: readonly object[]): void {
   const back = rel.backPopulates;
   if (!back || back.uselist || rel.direction !== "oneToMany") return;
-  for (const c of children) storeLoaded(c, back, parent);
+  // The field is written here rather than through storeLoaded: this site sees one model's objects,
+  // so the keyed access stays monomorphic (it runs once per loaded child).
+  const slot = back.slot;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i] as Instance;
+    if (c[slot] === undefined) c[slot] = parent;
+  }
 }
 
 /** The order of `rel`'s collection when loaded (its `orderBy`, resolved by configure()). */

@@ -7,7 +7,7 @@ import { select } from "../../sql/statements/select.js";
 import type { Connection } from "../../engine/connection.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { mapperOfInstance, type Instance } from "../session/instance-state.js";
-import { KEY_BATCH, keysCondition } from "./by-key.js";
+import { keyBatch, keysCondition } from "./by-key.js";
 
 /**
  * Selects the rows of `objs` (all of `mapper`) and hands each found row's values to `onRow`.
@@ -21,8 +21,9 @@ export async function fetchByKeys(
 ): Promise<object[]> {
   const missing: object[] = [];
   const cls = mapper.mappedClass as never;
-  for (let i = 0; i < objs.length; i += KEY_BATCH) {
-    const chunk = objs.slice(i, i + KEY_BATCH);
+  const batch = keyBatch(mapper.pk.length);
+  for (let i = 0; i < objs.length; i += batch) {
+    const chunk = objs.slice(i, i + batch);
     const byKey = new Map<unknown, object>();
     for (const o of chunk) byKey.set(mapper.identityKeyOf(o), o);
     const keys = chunk.map((o) => mapper.pk.map((p) => (o as Instance)[p.slot]));

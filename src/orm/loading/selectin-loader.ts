@@ -10,7 +10,7 @@ import type { Column } from "../../sql/schema/column.js";
 import { select, type Select } from "../../sql/statements/select.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
 import { STATE, type Instance } from "../session/instance-state.js";
-import { KEY_BATCH } from "./by-key.js";
+import { keyBatch } from "./by-key.js";
 import type { LoadContext } from "./load-context.js";
 import type { Plan } from "./load-plan.js";
 import {
@@ -100,13 +100,15 @@ export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, 
     }
   }
   const indexes = rowKeyIndexes(rel);
-  for (let i = 0; i < pending.length; i += KEY_BATCH) {
-    const batch = pending.slice(i, i + KEY_BATCH);
+  const single = indexes.length === 1 ? indexes[0]! : -1;
+  const size = keyBatch(keys.matchColumns.length);
+  for (let i = 0; i < pending.length; i += size) {
+    const batch = pending.slice(i, i + size);
     const found = new Map<unknown, object[]>();
     const stmt = relatedQuery(rel, matchCondition(keys.matchColumns, batch));
     await ctx.query(stmt.node as never, rel.target, plan, (obj, row, repeat) => {
       if (!obj) return;
-      const k = rowKey(row, indexes);
+      const k = single >= 0 ? row[single] : rowKey(row, indexes);
       const list = found.get(k);
       if (!list) found.set(k, [obj]);
       else if (!repeat || !list.includes(obj)) list.push(obj);
