@@ -313,16 +313,16 @@ forEachDialect((db) => {
     expect(titles(u!)).toEqual(["a1", "a2", "a3"]);
   });
 
-  it("selectin batches 1,000 parents per IN query (2203 parents: 3 queries)", async () => {
+  it("selectin batches 5,000 parents per IN query (10,003 parents: 3 queries)", async () => {
     await db.engine.begin(async (conn) => {
-      const rows = Array.from({ length: 2200 }, (_, i) => ({ id: 1000 + i, name: `u${i}` }));
+      const rows = Array.from({ length: 10_000 }, (_, i) => ({ id: 1000 + i, name: `u${i}` }));
       await conn.execute(insert(User).values(rows));
     });
     await using s = new Session(db.engine);
     const t = trackStatements(s);
     const users = await s.scalars(select(User).options(selectinload(User.posts), noload(User.notes)));
     t.stop();
-    expect(users).toHaveLength(2203);
+    expect(users).toHaveLength(10_003);
     expect(t.count).toBe(4);
     expect(users.filter((u) => u.posts.length > 0)).toHaveLength(2);
   });

@@ -52,7 +52,7 @@ export async function runEntityQuery(
   const joined = start === 0 ? prepareJoined(node, mapper, plan) : undefined;
   const loader = new SpanLoader(ctx.target, mapper, start, count);
   const objs: Array<object | null> = [];
-  // A loader's query (the ones with onRow: a batch of 1,000 parents' rows) is fetched whole, which
+  // A loader's query (the ones with onRow: a batch of parents' rows) is fetched whole, which
   // is cheaper per row; the application's own queries stream, however large.
   const buffered = onRow !== undefined;
   if (!joined) {

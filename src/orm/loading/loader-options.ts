@@ -116,7 +116,7 @@ function start<U>(attr: RelationshipAttribute<U>, strategy: LinkStrategy, innerJ
 }
 
 /**
- * Loads a relationship with a second SELECT per 1,000 parents: `WHERE posts.user_id IN (…)`.
+ * Loads a relationship with a second SELECT per 5,000 parents: `WHERE posts.user_id IN (…)`.
  * @example
  * await session.scalars(select(User).options(selectinload(User.posts)));
  */

@@ -1,5 +1,5 @@
 /**
- * Select-IN loading: one SELECT per 1,000 parents, `WHERE child.fk IN (parent keys)` (one-to-many,
+ * Select-IN loading: one SELECT per 5,000 parents (500 with composite keys), `WHERE child.fk IN (parent keys)` (one-to-many,
  * from the child table only), `WHERE target.pk IN (fk values)` (many-to-one, skipping targets the
  * identity map already holds) or through the association table (many-to-many). Composite keys
  * compare column tuples. Called by eager-loader.ts and session-load.ts.

@@ -58,7 +58,7 @@ export function checkLoadable(
 
 /**
  * Loads `rel` on `states`' objects that do not hold it: new (transient or pending) objects get an
- * empty collection / null without SQL; the others load with one select-IN query per 1,000 (a
+ * empty collection / null without SQL; the others load with one select-IN query per 5,000 (a
  * many-to-one target already in the identity map costs none). Returns each object's value.
  */
 export async function loadRelationship(

@@ -878,7 +878,7 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
 
   /**
    * Loads a relationship of an object, or of many objects of one model at once (one
-   * `SELECT … WHERE key IN (…)` per 1,000 of them), stores it on them and returns it (for an array,
+   * `SELECT … WHERE key IN (…)` per 5,000 of them), stores it on them and returns it (for an array,
    * one value per object). Already loaded values are kept and returned without SQL; a many-to-one
    * whose target is in the identity map needs no SQL; new objects get an empty collection or null.
    * @example
