@@ -1087,6 +1087,62 @@ forEachDialect((db) => {
     expect(again!.subtotalCents).toBe(104899);
   });
 
+  it("subqueryload chains too: users → orders → items, one statement per level", async () => {
+    await seed();
+    await using s = new Session(db.engine);
+    const rec = recordStatements(db.engine);
+    const users = await s.scalars(
+      select(User).where(User.id.lt(3)).options(subqueryload(User.orders).subqueryload(Order.items)).orderBy(User.id),
+    );
+    rec.stop();
+    expect(rec.sql.map(shape)).toEqual(["SELECT users", "SELECT orders", "SELECT order_items"]);
+    expect(users.map((u) => u.orders.map((o) => o.items.map((i) => i.productId)))).toEqual([[[102], [100, 103]], [[100, 103]]]);
+  });
+
+  it("a line whose order is set to null is an orphan; deleting an order deletes its unloaded lines", async () => {
+    await seed();
+    await using s = new Session(db.engine);
+    const shipped = (await s.get(Order, 502))!;
+    const [paid] = await s.scalars(select(Order).where(Order.id.eq(500)).options(selectinload(Order.items)));
+    const novel = paid!.items[1]!;
+    novel.order = null as never;
+    expect(paid!.items.map((i) => i.productId)).toEqual([100]);
+    s.delete(shipped); // its lines were never loaded
+    const rec = recordStatements(db.engine);
+    await s.commit();
+    rec.stop();
+    expect(rec.sql.map(shape)).toEqual(["SELECT order_items", "DELETE order_items", "DELETE orders"]);
+    // The orphan and the two lines of the deleted order, by their composite keys, in one DELETE.
+    expect(rec.sql[1]!.match(/\?|\$\d+/g)).toHaveLength(6);
+    expect(inspect(novel).status).toBe("detached");
+    expect(await counts()).toEqual({ ...seeded, orders: 2, orderItems: 2 });
+  });
+
+  it("refresh reloads a loaded collection and expunge follows the cascade", async () => {
+    await seed();
+    await using s = new Session(db.engine);
+    const [order] = await s.scalars(select(Order).where(Order.id.eq(501)).options(selectinload(Order.items)));
+    const laptopLine = order!.items[0]!;
+    await s.commit(); // the session's transaction ends (its connection goes back to the pool); objects stay loaded
+    await db.engine.begin((conn) =>
+      conn.execute(insert(OrderItem).values({ orderId: 501, productId: 101, quantity: 4, unitPriceCents: 4999 })),
+    );
+    // A later query does not replace a loaded collection; refresh does.
+    const [again] = await s.scalars(select(Order).where(Order.id.eq(501)).options(selectinload(Order.items)));
+    expect(again).toBe(order);
+    expect(lines(order!)).toEqual([[102, 1, 99900]]);
+    await s.refresh(order!, ["items"]);
+    expect(lines(order!)).toEqual([
+      [101, 4, 4999],
+      [102, 1, 99900],
+    ]);
+    expect(order!.items[1]).toBe(laptopLine);
+    s.expunge(order!);
+    expect(inspect(order!).status).toBe("detached");
+    expect(inspect(laptopLine).status).toBe("detached");
+    expect(s.contains(order!.items[0]!)).toBe(false);
+  });
+
   it("chains options over four levels: user → orders → items → product", async () => {
     await seed();
     {
