@@ -323,6 +323,33 @@ forEachDialect((db) => {
     ]);
   });
 
+  it("merge loads related objects without autoflushing the half-merged pending ones", async () => {
+    await seedUsers();
+    let bob: User;
+    {
+      await using s = new Session(db.engine);
+      [bob] = (await s.scalars(select(User).where(User.id.eq(2)).options(selectinload(User.posts)))) as [User];
+    }
+    const post = new Post({ id: 31, title: "d" });
+    bob.posts.push(post); // post.author is the detached bob
+    {
+      await using s = new Session(db.engine);
+      // The new post is attached pending first; loading bob (to merge post.author) used to
+      // autoflush it before its author was set: "Post.authorId is required".
+      const merged = await s.merge(post);
+      expect(inspect(merged).status).toBe("pending");
+      expect(merged.author).toBe(await s.get(User, 2));
+      expect(merged.author!.posts.map((p) => p.id)).toEqual([12, 31]);
+      await s.commit();
+    }
+    await using conn = await db.engine.connect();
+    const rows = await conn.execute(select(Post.id, Post.authorId).where(Post.authorId.eq(2)).orderBy(Post.id));
+    expect(rows.all().map((r) => [Number(r.id), Number(r.authorId)])).toEqual([
+      [12, 2],
+      [31, 2],
+    ]);
+  });
+
   it("writes two foreign keys to the same table through relationships disambiguated with foreignKeys", async () => {
     {
       await using s = new Session(db.engine);

@@ -918,7 +918,9 @@ export class Session implements AsyncDisposable, ChangeSink, LoadTarget {
   readonly #mergeHost: MergeHost = {
     identity: this.#identity,
     session: this,
-    load: (mapper, pk) => this.get(mapper.mappedClass, pk),
+    // Without autoflush, like query: objects merged so far may be pending with their relationships
+    // not set yet (a new child whose parent is being merged), and must not be flushed half-merged.
+    load: (mapper, pk) => this.noAutoflush(() => this.get(mapper.mappedClass, pk)),
     attach: (state) => this.#attach(state),
     query: (stmt) => this.noAutoflush(() => this.scalars(stmt)) as Promise<object[]>,
   };
