@@ -183,6 +183,18 @@ describe("instances", () => {
     expect(a.fullName).toBe("Ada ");
   });
 
+  it("hybrid arithmetic on Numeric values (decimal strings) is exact and gives decimal strings", () => {
+    expect(h.mul("9.90", 3)).toBe("29.70"); // JavaScript alone: 29.700000000000003
+    expect(h.mul("-0.05", "1.5")).toBe("-0.075");
+    expect(h.add("0.10", "0.2")).toBe("0.30");
+    expect(h.add("19.80", 4)).toBe("23.80");
+    expect(h.sub("1.00", "1.25")).toBe("-0.25");
+    expect(h.mul(2, 3)).toBe(6);
+    expect(h.add("1.5", null)).toBeNull();
+    expect(h.add("1.5e3", 1)).toBe("1501"); // JavaScript alone: "1.5e31"
+    expect(h.sub(".5", "2E-2")).toBe("0.48");
+  });
+
   it("serialise their loaded attributes", () => {
     const t = new Token({ note: "n" });
     expect(JSON.parse(JSON.stringify(t))).toEqual({ id: t.id, note: "n" });

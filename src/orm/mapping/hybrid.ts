@@ -38,6 +38,48 @@ function binaryOp<R>(
   return js(a, b);
 }
 
+/** A decimal as Numeric accepts it: "9.90", "-3", ".5", "1.5e3". */
+const DECIMAL_STRING = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/** A Numeric value or an integer as an unscaled bigint and its scale ("9.90" → 990n, 2); else undefined. */
+function scaled(v: unknown): [bigint, number] | undefined {
+  if (typeof v === "bigint") return [v, 0];
+  if (typeof v === "number") return Number.isSafeInteger(v) ? [BigInt(v), 0] : undefined;
+  const m = typeof v === "string" ? DECIMAL_STRING.exec(v) : null;
+  if (!m || (!m[2] && !m[3])) return undefined;
+  const [, sign, whole = "", frac = "", exp = "0"] = m;
+  const digits = BigInt(`${sign}${whole}${frac}`);
+  const scale = frac.length - Number(exp);
+  return scale >= 0 ? [digits, scale] : [digits * 10n ** BigInt(-scale), 0];
+}
+
+function formatScaled(value: bigint, scale: number): string {
+  const digits = (value < 0n ? -value : value).toString().padStart(scale + 1, "0");
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return value < 0n ? `-${body}` : body;
+}
+
+/**
+ * Exact arithmetic when an operand is a Numeric value (a decimal string) and the other a decimal
+ * string or an integer: JavaScript would coerce "9.90" * 3 to the float 29.700000000000003, while
+ * the database computes 29.70. Gives the result as a decimal string, with SQL's scale rules (sum:
+ * the larger scale; product: the sum of the scales). Undefined when this does not apply.
+ */
+function decimalOp(a: unknown, b: unknown, op: "+" | "-" | "*"): string | undefined {
+  if (typeof a !== "string" && typeof b !== "string") return undefined;
+  const x = scaled(a);
+  const y = scaled(b);
+  if (!x || !y) return undefined;
+  if (op === "*") return formatScaled(x[0] * y[0], x[1] + y[1]);
+  const scale = Math.max(x[1], y[1]);
+  const xs = x[0] * 10n ** BigInt(scale - x[1]);
+  const ys = y[0] * 10n ** BigInt(scale - y[1]);
+  return formatScaled(op === "+" ? xs + ys : xs - ys, scale);
+}
+
+/** What else may stand next to a `T` in arithmetic: a decimal (string) combines with integers too. */
+type DecimalPartner<T> = T extends string ? number | bigint : never;
+
 function plainEqual(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return a === b;
@@ -45,7 +87,9 @@ function plainEqual(a: unknown, b: unknown): boolean {
 
 /**
  * Operators for hybrid attributes. Each gives a value when its operands are values and a SQL
- * expression when any operand is one, so one definition serves instances and queries.
+ * expression when any operand is one, so one definition serves instances and queries. `add`, `sub`
+ * and `mul` on a Numeric value (a decimal string, first operand) compute exactly on instances and
+ * give a decimal string, as the database does: `h.mul(i.unitPrice, i.quantity)` is "29.70".
  * @example
  * hybrids: (u) => ({
  *   fullName: h.concat(u.firstName, " ", u.lastName),
@@ -64,28 +108,28 @@ export const h = {
     if (parts.some((p) => p === null || p === undefined)) return null as unknown as string;
     return parts.join("");
   },
-  add<T extends number | bigint>(a: Dual<T | null>, b: Dual<T | null>): Dual<T> {
+  add<T extends number | bigint | string>(a: Dual<T | null>, b: Dual<T | DecimalPartner<T> | null>): Dual<T> {
     return binaryOp<T>(
       a,
       b,
       (x, y) => x.add(y),
-      (x, y) => (x + y) as T,
+      (x, y) => (decimalOp(x, y, "+") ?? x + y) as T,
     );
   },
-  sub<T extends number | bigint>(a: Dual<T | null>, b: Dual<T | null>): Dual<T> {
+  sub<T extends number | bigint | string>(a: Dual<T | null>, b: Dual<T | DecimalPartner<T> | null>): Dual<T> {
     return binaryOp<T>(
       a,
       b,
       (x, y) => x.sub(y),
-      (x, y) => (x - y) as T,
+      (x, y) => (decimalOp(x, y, "-") ?? x - y) as T,
     );
   },
-  mul<T extends number | bigint>(a: Dual<T | null>, b: Dual<T | null>): Dual<T> {
+  mul<T extends number | bigint | string>(a: Dual<T | null>, b: Dual<T | DecimalPartner<T> | null>): Dual<T> {
     return binaryOp<T>(
       a,
       b,
       (x, y) => x.mul(y),
-      (x, y) => (x * y) as T,
+      (x, y) => (decimalOp(x, y, "*") ?? x * y) as T,
     );
   },
   div<T extends number | bigint>(a: Dual<T | null>, b: Dual<T | null>): Dual<T> {
