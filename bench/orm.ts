@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createEngine, deleteFrom, func, insert, select, Session, type Engine } from "athanor";
-import { benchTargets, type BenchTarget } from "./targets.js";
+import { onEachTarget, type BenchTarget } from "./targets.js";
 import { openOrmRaw, type OrmRaw } from "./orm-raw.js";
 import { en, fmt, gc, MAX_ROUNDS, measure, median, MIN_SIDE_MS, ROUNDS } from "./measure.js";
 import { Base, Item, itemRow, LoadItem, LOAD_TABLE, WRITE_TABLE, type ItemRow } from "./orm-models.js";
@@ -370,14 +370,7 @@ async function benchDialect(target: BenchTarget): Promise<DialectResult> {
   }
 }
 
-const targets = await benchTargets();
-const only = process.env.BENCH_ONLY?.split(",");
-const results: DialectResult[] = [];
-try {
-  for (const t of targets) if (!only || only.includes(t.name)) results.push(await benchDialect(t));
-} finally {
-  for (const t of targets) await t.drop();
-}
+const results: DialectResult[] = await onEachTarget(benchDialect);
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 console.log("\n| dialect | task | raw driver (ms) | athanor (ms) | ratio | target |\n|---|---|---:|---:|---:|---:|");

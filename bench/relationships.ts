@@ -5,7 +5,7 @@
  * `node --import tsx bench/relationships.ts` (BENCH_ONLY=sqlite|postgresql|mysql). No thresholds.
  */
 import { createEngine, insert, joinedload, select, selectinload, Session, type Engine } from "athanor";
-import { benchTargets, type BenchTarget } from "./targets.js";
+import { onEachTarget, type BenchTarget } from "./targets.js";
 import { en, fmt, MAX_ROUNDS, measure, MIN_SIDE_MS, ROUNDS, type Side } from "./measure.js";
 import { openQueryRaw, postsWithTags, postsWithTagsJoined, usersWithPosts, usersWithPostsJoined } from "./relationships-raw.js";
 import {
@@ -125,14 +125,7 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
   }
 }
 
-const targets = await benchTargets();
-const only = process.env.BENCH_ONLY?.split(",");
-const results: Result[] = [];
-try {
-  for (const t of targets) if (!only || only.includes(t.name)) results.push(...(await benchDialect(t)));
-} finally {
-  for (const t of targets) await t.drop();
-}
+const results: Result[] = (await onEachTarget(benchDialect)).flat();
 console.log(
   "\n| dialect | eager load | raw two queries (ms) | athanor (ms) | ratio | target | raw, the same JOIN (ms) | athanor ÷ raw JOIN |\n|---|---|---:|---:|---:|---:|---:|---:|",
 );

@@ -67,3 +67,19 @@ export async function benchTargets(): Promise<BenchTarget[]> {
   }
   return out;
 }
+
+/**
+ * Runs `bench` on each reachable target (those named in BENCH_ONLY, when set) and drops the scratch
+ * databases afterwards, whatever happens.
+ */
+export async function onEachTarget<T>(bench: (target: BenchTarget) => Promise<T>): Promise<T[]> {
+  const targets = await benchTargets();
+  const only = process.env.BENCH_ONLY?.split(",");
+  const results: T[] = [];
+  try {
+    for (const t of targets) if (!only || only.includes(t.name)) results.push(await bench(t));
+  } finally {
+    for (const t of targets) await t.drop();
+  }
+  return results;
+}

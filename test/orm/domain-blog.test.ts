@@ -20,13 +20,7 @@ import {
 } from "athanor";
 import { Base, Category, Comment, Post, postTags, Tag, User } from "../../examples/blog/models/index.js";
 import { forEachDialect } from "../support/dialects.js";
-import { emptyTables, recordStatements } from "../support/orm.js";
-
-/** What a statement does, to which table: "INSERT posts", "DELETE post_tags", "SELECT comments". */
-function shape(sql: string): string {
-  const m = /^(INSERT INTO|DELETE FROM|UPDATE|SELECT\b[\s\S]*?\bFROM)\s+[`"]?(\w+)/i.exec(sql);
-  return m ? `${m[1]!.split(/\s/)[0]!.toUpperCase()} ${m[2]}` : sql;
-}
+import { emptyTables, recordStatements, statementShape as shape } from "../support/orm.js";
 
 /** Minutes after a fixed instant: deterministic `createdAt` / `publishedAt` values. */
 const at = (minutes: number): Date => new Date(Date.UTC(2024, 0, 1, 12, minutes));

@@ -25,13 +25,7 @@ import {
 } from "athanor";
 import { Address, Base, CartItem, Category, Order, OrderItem, Product, User } from "../../examples/shop/models/index.js";
 import { forEachDialect } from "../support/dialects.js";
-import { emptyTables, recordStatements } from "../support/orm.js";
-
-/** What a statement does, to which table: "INSERT orders", "DELETE order_items", "SELECT products". */
-function shape(sql: string): string {
-  const m = /^(INSERT INTO|DELETE FROM|UPDATE|SELECT\b[\s\S]*?\bFROM)\s+[`"]?(\w+)/i.exec(sql);
-  return m ? `${m[1]!.split(/\s/)[0]!.toUpperCase()} ${m[2]}` : sql;
-}
+import { emptyTables, recordStatements, statementShape as shape } from "../support/orm.js";
 
 type Model = typeof User | typeof Address | typeof Category | typeof Product | typeof CartItem | typeof Order | typeof OrderItem;
 

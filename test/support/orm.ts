@@ -25,3 +25,9 @@ export async function emptyTables(engine: Engine, metadata: MetaData): Promise<v
     for (const t of [...metadata.sortedTables].reverse()) await conn.execute(deleteFrom(t));
   });
 }
+
+/** What a statement does, to which table: "INSERT orders", "DELETE order_items", "SELECT products". */
+export function statementShape(sql: string): string {
+  const m = /^(INSERT INTO|DELETE FROM|UPDATE|SELECT\b[\s\S]*?\bFROM)\s+[`"]?(\w+)/i.exec(sql);
+  return m ? `${m[1]!.split(/\s/)[0]!.toUpperCase()} ${m[2]}` : sql;
+}
