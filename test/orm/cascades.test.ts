@@ -130,7 +130,17 @@ class CartLine extends Base.model("cc_cart_lines", {
   good: relationship<Good>("Good"),
 }) {}
 
-type Model = typeof User | typeof CartLine | typeof Post | typeof Comment | typeof Entry | typeof Pin | typeof Toy | typeof Label | typeof Node | typeof Blog;
+type Model =
+  | typeof User
+  | typeof CartLine
+  | typeof Post
+  | typeof Comment
+  | typeof Entry
+  | typeof Pin
+  | typeof Toy
+  | typeof Label
+  | typeof Node
+  | typeof Blog;
 
 forEachDialect((db) => {
   beforeAll(() => Base.metadata.createAll(db.engine));
@@ -204,7 +214,9 @@ forEachDialect((db) => {
     {
       await using s = new Session(db.engine);
       const g = new Good({ id: 1 });
-      s.add(new Cart({ id: 1, lines: [new CartLine({ id: 1, good: g }), new CartLine({ id: 2, good: g }), new CartLine({ id: 3, good: g })] }));
+      s.add(
+        new Cart({ id: 1, lines: [new CartLine({ id: 1, good: g }), new CartLine({ id: 2, good: g }), new CartLine({ id: 3, good: g })] }),
+      );
       await s.commit();
     }
     await using s = new Session(db.engine);
