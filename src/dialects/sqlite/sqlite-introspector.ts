@@ -254,7 +254,10 @@ function enumValues(check: string, column: string): string[] | undefined {
 
 export class SqliteIntrospector implements Introspector {
   async tableNames(conn: DriverConnection): Promise<string[]> {
-    const r = await rows(conn, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+    const r = await rows(
+      conn,
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    );
     return r.map((x) => String(x[0]));
   }
 
