@@ -121,7 +121,7 @@ forEachDialect((db) => {
     expect(table("rf_books").uniques).toEqual([{ name: "uq_rf_books_title_author_id", columns: ["title", "author_id"] }]);
     const checks = table("rf_books").checks;
     expect(checks.map((k) => k.name)).toEqual(["ck_rf_books_price_positive"]);
-    expect(checks[0]!.sql).toMatch(/price.*>\s*\(?0/);
+    expect(checks[0]!.sql).toMatch(/price.*>.*0/);
   });
 
   it("reads indexes, with partial conditions and expressions where the database has them", () => {
