@@ -132,7 +132,7 @@ forDialect("postgresql", (db) => {
     await md.createAll(db.engine);
     await db.engine.execute(sql`create sequence shared_seq`);
     await db.engine.execute(
-      sql`create table legacy (id serial primary key, n integer default nextval('shared_seq'), big bigserial, "Odd Name" varchar(5))`,
+      sql`create table legacy (id serial primary key, n integer default nextval('shared_seq'), big bigserial, "Odd Name" varchar(5), coarse numeric(5, -2))`,
     );
     await db.engine.execute(sql`create table odd (id integer, addr inet)`);
     await db.engine.execute(sql`create table nokey (id integer)`);
@@ -176,6 +176,8 @@ forDialect("postgresql", (db) => {
     expect(await reflect("nope")).toBeUndefined();
     expect(await reflect("user_view")).toBeUndefined();
     expect(await reflect("hidden")).toBeUndefined();
+    expect(await reflect("shared_seq")).toBeUndefined();
+    expect(await reflect("pk_users")).toBeUndefined();
   });
 
   it("reflects columns in order with their athanor types and database spellings", async () => {
@@ -258,6 +260,7 @@ forDialect("postgresql", (db) => {
     expect(col(t, "big")).toMatchObject({ type: BigInteger, autoincrement: true, default: undefined });
     expect(col(t, "n")).toMatchObject({ autoincrement: false, default: "nextval('shared_seq'::regclass)", nullable: true });
     expect(col(t, "Odd Name").type).toMatchObject({ kind: "String", length: 5 });
+    expect(col(t, "coarse").type).toMatchObject({ kind: "Numeric", precision: 5, scale: -2 });
     expect(t?.primaryKey).toEqual({ name: "legacy_pkey", columns: ["id"] });
   });
 
