@@ -127,7 +127,11 @@ export function checkCondition(def: string): string {
 
 const TABLE_KINDS = "('r', 'p')";
 
-/** Catalog reader of PostgreSQL (12 and later). */
+/**
+ * Catalog reader of PostgreSQL (12 and later). Not reflected: DEFERRABLE foreign keys, index
+ * sort order / operator classes / collations / access methods / INCLUDE columns, exclusion
+ * constraints, generated-column expressions, column collations and TIMESTAMP/TIME precisions.
+ */
 export class PostgresIntrospector implements Introspector {
   async tableNames(conn: DriverConnection): Promise<string[]> {
     const rows = await query(
@@ -166,11 +170,10 @@ export class PostgresIntrospector implements Introspector {
     if (found.length === 0) return undefined;
     const oid = str(found[0]![0]);
     const comment = optStr(found[0]![1]);
-    const [columns, constraints, indexes] = [
-      await this.#columns(conn, name, oid),
-      await this.#constraints(conn, oid),
-      await this.#indexes(conn, oid),
-    ];
+    // One connection runs one query at a time, so these go one after another.
+    const columns = await this.#columns(conn, name, oid);
+    const constraints = await this.#constraints(conn, oid);
+    const indexes = await this.#indexes(conn, oid);
     return { name, columns, ...constraints, indexes, ...(comment !== undefined ? { comment } : {}) };
   }
 
@@ -351,7 +354,7 @@ export class PostgresIntrospector implements Introspector {
   }
 }
 
-/** A SQL string literal, as PostgreSQL's quote_literal spells names without backslashes. */
+/** A SQL string literal as pg_get_expr writes a sequence name in `nextval('…'::regclass)` (names without backslashes). */
 function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
