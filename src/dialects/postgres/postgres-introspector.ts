@@ -77,6 +77,8 @@ function numericType(typmod: number): SqlType<unknown> {
 interface TypeInfo {
   readonly typname: string;
   readonly typtype: string;
+  /** The type lives in pg_catalog (a user type of the same name elsewhere is not the built-in one). */
+  readonly builtin: boolean;
   readonly typmod: number;
   readonly typeText: string;
   readonly enumValues: readonly string[] | undefined;
@@ -88,7 +90,7 @@ function columnType(table: string, column: string, t: TypeInfo): SqlType<unknown
       throw new SchemaError(`table ${table}, column ${column}: enum type ${t.typeText} has no values, which athanor's Enum cannot express`);
     return Enum(t.enumValues, { name: t.typname }) as SqlType<unknown>;
   }
-  if (t.typtype === "b") {
+  if (t.typtype === "b" && t.builtin) {
     if (t.typname === "varchar") return StringT(t.typmod < 0 ? undefined : t.typmod - 4);
     if (t.typname === "numeric") return numericType(t.typmod);
     const plain = PLAIN_TYPES[t.typname];
@@ -125,7 +127,11 @@ export function checkCondition(def: string): string {
 
 const TABLE_KINDS = "('r', 'p')";
 
-/** Catalog reader of PostgreSQL (12 and later). */
+/**
+ * Catalog reader of PostgreSQL (12 and later). Not reflected: DEFERRABLE foreign keys, index
+ * sort order / operator classes / collations / access methods / INCLUDE columns, exclusion
+ * constraints, generated-column expressions, column collations and TIMESTAMP/TIME precisions.
+ */
 export class PostgresIntrospector implements Introspector {
   async tableNames(conn: DriverConnection): Promise<string[]> {
     const rows = await query(
@@ -164,11 +170,10 @@ export class PostgresIntrospector implements Introspector {
     if (found.length === 0) return undefined;
     const oid = str(found[0]![0]);
     const comment = optStr(found[0]![1]);
-    const [columns, constraints, indexes] = [
-      await this.#columns(conn, name, oid),
-      await this.#constraints(conn, oid),
-      await this.#indexes(conn, oid),
-    ];
+    // One connection runs one query at a time, so these go one after another.
+    const columns = await this.#columns(conn, name, oid);
+    const constraints = await this.#constraints(conn, oid);
+    const indexes = await this.#indexes(conn, oid);
     return { name, columns, ...constraints, indexes, ...(comment !== undefined ? { comment } : {}) };
   }
 
@@ -192,6 +197,7 @@ export class PostgresIntrospector implements Introspector {
       "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, " +
         "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, " +
         "pg_catalog.col_description(a.attrelid, a.attnum), t.typname, t.typtype, a.atttypmod, a.atttypid::text, " +
+        "t.typnamespace = 'pg_catalog'::regnamespace, " +
         "seq.seqname, seq.seqstart::text, seq.seqincrement::text " +
         "FROM pg_catalog.pg_attribute a " +
         "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid " +
@@ -217,14 +223,15 @@ export class PostgresIntrospector implements Introspector {
         typmod: Number(r[9]),
         typeText,
         enumValues: enumValues.get(str(r[10])),
+        builtin: bool(r[11]),
       });
-      const seqName = optStr(r[11]);
+      const seqName = optStr(r[12]);
       let autoincrement = false;
       let identity: ReflectedColumn["identity"];
       if (identityCode === "a" || identityCode === "d") {
         autoincrement = true;
-        const start = Number(r[12]);
-        const increment = Number(r[13]);
+        const start = Number(r[13]);
+        const increment = Number(r[14]);
         // Only settings that differ from PostgreSQL's defaults, so a model saying nothing compares equal.
         identity = {
           always: identityCode === "a",
@@ -347,7 +354,7 @@ export class PostgresIntrospector implements Introspector {
   }
 }
 
-/** A SQL string literal, as PostgreSQL's quote_literal spells names without backslashes. */
+/** A SQL string literal as pg_get_expr writes a sequence name in `nextval('…'::regclass)` (names without backslashes). */
 function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
