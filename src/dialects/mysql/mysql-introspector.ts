@@ -204,13 +204,32 @@ export function mysqlDefault(raw: string | undefined, extra: string, type: SqlTy
   if (raw === undefined) return undefined;
   if (mariadb) return /^null$/i.test(raw.trim()) ? undefined : raw;
   if (/\bDEFAULT_GENERATED\b/i.test(extra)) {
-    const expr = raw.trim();
+    // MySQL 8 writes string literals inside expressions with an introducer and escaped quotes:
+    // _utf8mb4\'x\' for 'x'.
+    const expr = raw.trim().replace(/_[a-z0-9]+\\'((?:[^\\]|\\.)*?)\\'/gi, (_m, body: string) => `'${body.replace(/\\'/g, "''")}'`);
     if (CURRENT_TIMESTAMP_RE.test(expr)) return expr;
-    return expr.startsWith("(") && expr.endsWith(")") ? expr : `(${expr})`;
+    return wrapped(expr) ? expr : `(${expr})`;
   }
   if (NUMERIC_KINDS.has(type.kind) && /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return raw;
   if (/^b'[01]*'$/.test(raw)) return raw;
   return mysqlStringLiteral(raw);
+}
+
+/** Whether the whole text is one parenthesised group: `(1 + 2)` but not `(1) + (2)`. */
+function wrapped(expr: string): boolean {
+  if (!expr.startsWith("(") || !expr.endsWith(")")) return false;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < expr.length; i++) {
+    const ch = expr[i]!;
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"' || ch === "`") quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0 && i < expr.length - 1) return false;
+  }
+  return true;
 }
 
 /** RESTRICT and NO ACTION (the default, the same thing on InnoDB) are reported as undefined. */

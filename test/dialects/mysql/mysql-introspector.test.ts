@@ -33,6 +33,7 @@ import {
   type Connection,
 } from "athanor";
 import { forDialect } from "../../support/dialects.js";
+import { mysqlColumnType, mysqlDefault, parseEnumValues } from "../../../src/dialects/mysql/mysql-introspector.js";
 
 function introspector(conn: Connection) {
   return conn.dialect.introspector;
@@ -287,5 +288,59 @@ forDialect("mysql", (db) => {
         await conn.execute(sql`DROP TABLE ri_raw`);
       }
     });
+
+    it("reads enum values with quotes, backslashes and commas, and JSON columns with odd names", async () => {
+      const md = new MetaData({ namingConvention: defaultNamingConvention });
+      new Table("ri_odd", md, {
+        id: column(Integer, { primaryKey: true, autoincrement: false }),
+        mood: column(Enum(["a\\b", "x,y)", "it's"]), { serverDefault: "a\\b" }),
+        weird: column(Json(), { name: "we`ird", nullable: true }),
+      });
+      await using conn = await db.engine.connect();
+      await md.createAll(conn);
+      try {
+        const t = (await reflect(conn, "ri_odd"))!;
+        expect(t.columns.map((c) => [c.name, c.type.describe(), c.default, c.autoincrement])).toEqual([
+          ["id", "Integer", undefined, false],
+          ["mood", 'Enum("a\\\\b", "x,y)", "it\'s")', "'a\\\\b'", false],
+          ["we`ird", "Json", undefined, false],
+        ]);
+        expect(t.columns[1]!.type).toMatchObject({ values: ["a\\b", "x,y)", "it's"] });
+        expect(t.checks).toEqual([]);
+      } finally {
+        await md.dropAll(conn);
+      }
+    });
+  });
+});
+
+describe("MySQL catalog text", () => {
+  it("quotes MySQL's bare literal defaults and parenthesises its expressions", () => {
+    expect(mysqlDefault(undefined, "", Integer, false)).toBeUndefined();
+    expect(mysqlDefault("0", "", Integer, false)).toBe("0");
+    expect(mysqlDefault("1.50", "", Numeric(10, 2), false)).toBe("1.50");
+    expect(mysqlDefault("it's", "", Str(10), false)).toBe("'it''s'");
+    expect(mysqlDefault("12", "", Str(10), false)).toBe("'12'");
+    expect(mysqlDefault("CURRENT_TIMESTAMP(6)", "DEFAULT_GENERATED", DateTime(), false)).toBe("CURRENT_TIMESTAMP(6)");
+    expect(mysqlDefault("(1 + 2)", "DEFAULT_GENERATED", Integer, false)).toBe("(1 + 2)");
+    expect(mysqlDefault("(1) + (2)", "DEFAULT_GENERATED", Integer, false)).toBe("((1) + (2))");
+    expect(mysqlDefault("1 + 2", "DEFAULT_GENERATED", Integer, false)).toBe("(1 + 2)");
+    expect(mysqlDefault("uuid()", "DEFAULT_GENERATED", Uuid(), false)).toBe("(uuid())");
+    expect(mysqlDefault("_utf8mb4\\'x\\'", "DEFAULT_GENERATED", Text(), false)).toBe("('x')");
+    expect(mysqlDefault("concat(_utf8mb4\\'a\\',_utf8mb4\\'b\\')", "DEFAULT_GENERATED", Text(), false)).toBe("(concat('a','b'))");
+    // MariaDB reports SQL text: passed through, its NULL is "no default".
+    expect(mysqlDefault("NULL", "", Str(10), true)).toBeUndefined();
+    expect(mysqlDefault("'NULL'", "", Str(10), true)).toBe("'NULL'");
+    expect(mysqlDefault("current_timestamp(6)", "", DateTime(), true)).toBe("current_timestamp(6)");
+  });
+
+  it("maps MySQL 8 type names", () => {
+    expect(mysqlColumnType("json", "json", false).describe()).toBe("Json");
+    expect(mysqlColumnType("tinyint", "tinyint(1)", false).describe()).toBe("Boolean");
+    expect(mysqlColumnType("int", "int", false).describe()).toBe("Integer");
+    expect(mysqlColumnType("decimal", "decimal(65,30)", false).describe()).toBe("Numeric(65,30)");
+    expect(mysqlColumnType("longtext", "longtext", false).describe()).toBe("Text");
+    expect(mysqlColumnType("geometry", "geometry", false).kind).toBe("Null");
+    expect(parseEnumValues("enum('','a''b','c\\\\d')")).toEqual(["", "a'b", "c\\d"]);
   });
 });
