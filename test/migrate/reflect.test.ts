@@ -51,7 +51,7 @@ function schema(caps: { partialIndexes: boolean; expressionIndexes: boolean }): 
     },
     (c) => [
       unique([c.title, c.authorId]),
-      check(c.price.gt(0), { name: "price_positive" }),
+      check(c.price.gt("0"), { name: "price_positive" }),
       index([c.title]),
       ...(caps.partialIndexes ? [index([c.editorId], { name: "ix_rf_books_edited", where: c.editorId.isNotNull() })] : []),
       ...(caps.expressionIndexes ? [index([sql`lower(${c.title})`], { name: "ix_rf_books_title_lower" })] : []),
