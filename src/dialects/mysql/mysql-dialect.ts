@@ -39,6 +39,7 @@ const COMMON_CAPS: Capabilities = {
   partialIndexes: false,
   expressionIndexes: false,
   nativeEnum: true,
+  enumTypes: false,
   nativeUuid: false,
   nativeBoolean: false,
   jsonb: false,

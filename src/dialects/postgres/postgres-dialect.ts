@@ -47,6 +47,7 @@ const PG15_CAPS: Capabilities = {
   partialIndexes: true,
   expressionIndexes: true,
   nativeEnum: true,
+  enumTypes: true,
   nativeUuid: true,
   nativeBoolean: true,
   jsonb: true,

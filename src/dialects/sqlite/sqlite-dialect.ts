@@ -34,6 +34,7 @@ const BASE_CAPS: Capabilities = {
   partialIndexes: true,
   expressionIndexes: true,
   nativeEnum: false,
+  enumTypes: false,
   nativeUuid: false,
   nativeBoolean: false,
   jsonb: false,

@@ -43,7 +43,13 @@ function modelDefault(ctx: CompareContext, col: AnyColumn): string | undefined {
   return ctx.dialect.createDdlCompiler().serverDefault(col);
 }
 
-export function compareColumns(ctx: CompareContext, model: Table, reflected: ReflectedTable, reflectedTable: Table, ops: MigrationOp[]): void {
+export function compareColumns(
+  ctx: CompareContext,
+  model: Table,
+  reflected: ReflectedTable,
+  reflectedTable: Table,
+  ops: MigrationOp[],
+): void {
   const have = new Map(reflected.columns.map((c) => [c.name, c]));
   const want = new Map(model.columnList.map((c) => [c.name, c]));
   const on = (name: string, isReflected: boolean) => included(ctx, { type: "column", name, table: model.name, reflected: isReflected });

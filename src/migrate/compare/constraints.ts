@@ -15,7 +15,13 @@ const key = (cols: readonly string[]) => cols.join("\u0000");
 /** NO ACTION is every database's default: an unset action means the same. */
 const action = (a: string | undefined) => (a === undefined || a === "NO ACTION" ? "" : a);
 
-function fkSignature(columns: readonly string[], table: string, refColumns: readonly string[], onDelete?: string, onUpdate?: string): string {
+function fkSignature(
+  columns: readonly string[],
+  table: string,
+  refColumns: readonly string[],
+  onDelete?: string,
+  onUpdate?: string,
+): string {
   return [key(columns), table, key(refColumns), action(onDelete), action(onUpdate)].join("|");
 }
 
@@ -30,7 +36,13 @@ function modelFkSignature(fk: ForeignKeyConstraint): string {
   );
 }
 
-export function compareConstraints(ctx: CompareContext, model: Table, reflected: ReflectedTable, reflectedTable: Table, ops: MigrationOp[]): void {
+export function compareConstraints(
+  ctx: CompareContext,
+  model: Table,
+  reflected: ReflectedTable,
+  reflectedTable: Table,
+  ops: MigrationOp[],
+): void {
   const drops: MigrationOp[] = [];
   const adds: MigrationOp[] = [];
   const on = (type: "unique" | "foreignKey" | "check", name: string, isReflected: boolean) =>
@@ -43,7 +55,9 @@ export function compareConstraints(ctx: CompareContext, model: Table, reflected:
   for (const u of model.uniqueConstraints) {
     const name = uniqueName(u);
     const cols = key(u.columns.map((c) => c.name));
-    const i = haveUnique.findIndex((h, k) => !matchedUnique.has(k) && (name !== undefined && h.u.name !== undefined ? h.u.name === name : key(h.u.columns) === cols));
+    const i = haveUnique.findIndex(
+      (h, k) => !matchedUnique.has(k) && (name !== undefined && h.u.name !== undefined ? h.u.name === name : key(h.u.columns) === cols),
+    );
     if (i >= 0) matchedUnique.add(i);
     if (!on("unique", name ?? cols, false)) continue;
     if (i < 0) adds.push({ kind: "addConstraint", constraint: u });
@@ -53,7 +67,8 @@ export function compareConstraints(ctx: CompareContext, model: Table, reflected:
     }
   }
   haveUnique.forEach((h, k) => {
-    if (!matchedUnique.has(k) && on("unique", h.u.name ?? key(h.u.columns), true)) drops.push({ kind: "dropConstraint", constraint: h.obj });
+    if (!matchedUnique.has(k) && on("unique", h.u.name ?? key(h.u.columns), true))
+      drops.push({ kind: "dropConstraint", constraint: h.obj });
   });
 
   // Foreign keys, by signature.

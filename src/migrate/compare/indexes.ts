@@ -17,10 +17,21 @@ function modelItems(index: Index): Array<string | null> {
 function sameIndex(model: Index, r: ReflectedIndex): boolean {
   const a = modelItems(model);
   const b = r.items.map((i) => (typeof i === "string" ? i : null));
-  return model.unique === r.unique && a.length === b.length && a.every((x, i) => x === b[i]) && (model.where === undefined) === (r.where === undefined);
+  return (
+    model.unique === r.unique &&
+    a.length === b.length &&
+    a.every((x, i) => x === b[i]) &&
+    (model.where === undefined) === (r.where === undefined)
+  );
 }
 
-export function compareIndexes(ctx: CompareContext, model: Table, reflected: ReflectedTable, reflectedTable: Table, ops: MigrationOp[]): void {
+export function compareIndexes(
+  ctx: CompareContext,
+  model: Table,
+  reflected: ReflectedTable,
+  reflectedTable: Table,
+  ops: MigrationOp[],
+): void {
   const have = new Map(reflected.indexes.map((i) => [i.name, i]));
   const wanted = new Set<string>();
   const on = (name: string, isReflected: boolean) => included(ctx, { type: "index", name, table: model.name, reflected: isReflected });
