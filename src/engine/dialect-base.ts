@@ -26,6 +26,7 @@ import type {
   ResultProcessor,
 } from "./dialect.js";
 import type { ParsedUrl } from "./url.js";
+import type { Introspector } from "./introspection.js";
 
 export abstract class DialectBase implements Dialect {
   abstract readonly name: string;
@@ -46,6 +47,7 @@ export abstract class DialectBase implements Dialect {
   abstract existingTables(conn: DriverConnection, schema: string | undefined): Promise<Set<string>>;
   abstract untypedResultProcessor(column: DriverColumn): ResultProcessor | undefined;
   abstract executeHints(types: readonly (SqlType<unknown> | undefined)[]): ExecuteHints;
+  abstract readonly introspector: Introspector;
 
   /** Bind processing of a built-in (non-decorator) type. */
   protected abstract bindFor(type: SqlType<unknown>): BindProcessor | undefined;

@@ -11,6 +11,7 @@ import type { CompilerDialect } from "../sql/compiler/expression-compiler.js";
 import type { SqlCompiler } from "../sql/compiler/sql-compiler.js";
 import type { DdlCompiler } from "../sql/compiler/ddl-compiler.js";
 import type { ParsedUrl } from "./url.js";
+import type { Introspector } from "./introspection.js";
 
 /** Converts a validated application value to what the driver sends. */
 export type BindProcessor = (value: unknown) => unknown;
@@ -130,6 +131,8 @@ export interface Dialect extends CompilerDialect {
   existingTables(conn: DriverConnection, schema: string | undefined): Promise<Set<string>>;
   /** Names of existing enum types (PostgreSQL); empty elsewhere. */
   existingEnumTypes(conn: DriverConnection, schema: string | undefined): Promise<Set<string>>;
+  /** Reads the schema of a live database (reflection, autogenerate). */
+  readonly introspector: Introspector;
 }
 
 /** A dialect constructor registered under URL schemes. */

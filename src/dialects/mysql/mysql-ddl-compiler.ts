@@ -89,7 +89,7 @@ export class MySqlDdlCompiler extends DdlCompiler {
     return s;
   }
 
-  protected override serverDefault(col: Column<string, unknown, boolean>): string | undefined {
+  override serverDefault(col: Column<string, unknown, boolean>): string | undefined {
     const d = col.spec.serverDefault;
     if (d === undefined) return undefined;
     const kind = baseKind(col);

@@ -12,6 +12,7 @@ import type { BindProcessor, DialectOptions, DriverColumn, DriverConnection, Exe
 import { urlOptions, type ParsedUrl } from "../../engine/url.js";
 import { MySqlCompiler, type MySqlCompilerDialect } from "./mysql-compiler.js";
 import { MySqlDdlCompiler } from "./mysql-ddl-compiler.js";
+import { MySqlIntrospector } from "./mysql-introspector.js";
 import { DecimalParam, MySqlTypeCompiler, mysqlBind, mysqlResult, mysqlStringLiteral, mysqlUntyped } from "./mysql-types.js";
 import { isMysqlDisconnect, translateMysqlError } from "./mysql-errors.js";
 import { Mysql2Driver } from "./drivers/mysql2.js";
@@ -38,6 +39,7 @@ const COMMON_CAPS: Capabilities = {
   partialIndexes: false,
   expressionIndexes: false,
   nativeEnum: true,
+  enumTypes: false,
   nativeUuid: false,
   nativeBoolean: false,
   jsonb: false,
@@ -110,6 +112,7 @@ export class MySqlDialect extends DialectBase implements MySqlCompilerDialect {
   caps: Capabilities = COMMON_CAPS;
   readonly preparer = new IdentifierPreparer("`", COMMON_CAPS.maxIdentifierLength, "MySQL");
   readonly typeCompiler = new MySqlTypeCompiler("MySQL", this.preparer, () => this.isMariaDb);
+  readonly introspector = new MySqlIntrospector();
   override serverFlavor: "mysql" | "mariadb";
   /** MySQL reports the first AUTO_INCREMENT value a multi-row INSERT generated. */
   override readonly insertIdIsFirstRow = true;

@@ -21,6 +21,7 @@ import type { BindProcessor, DialectOptions, DriverColumn, DriverConnection, Exe
 import { urlOptions, type ParsedUrl } from "../../engine/url.js";
 import { PostgresCompiler } from "./postgres-compiler.js";
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
+import { PostgresIntrospector } from "./postgres-introspector.js";
 import { PostgresTypeCompiler, pgBind, pgResult, pgUntyped } from "./postgres-types.js";
 import { PgDriver, connectFailure, isDeadConnectionError } from "./drivers/pg.js";
 
@@ -46,6 +47,7 @@ const PG15_CAPS: Capabilities = {
   partialIndexes: true,
   expressionIndexes: true,
   nativeEnum: true,
+  enumTypes: true,
   nativeUuid: true,
   nativeBoolean: true,
   jsonb: true,
@@ -169,6 +171,8 @@ export class PostgresDialect extends DialectBase {
   caps: Capabilities = { ...PG15_CAPS };
   readonly preparer = new IdentifierPreparer('"', PG15_CAPS.maxIdentifierLength, "PostgreSQL");
   readonly typeCompiler = new PostgresTypeCompiler("postgresql", this.preparer);
+  /** Reads the live schema (current_schema()) for reflection. */
+  readonly introspector = new PostgresIntrospector();
   override serverFlavor = "postgresql";
   /** `server_version_num` of the server, once the first connection reported it. */
   serverVersionNum: number | undefined;

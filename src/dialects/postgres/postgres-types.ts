@@ -41,7 +41,7 @@ export function enumTypeName(type: EnumType, ctx: TypeContext): string {
     throw new CompileError(
       `${type.describe()} has no name, and outside a table column PostgreSQL cannot tell which native enum type it is; give it one: Enum([...], { name: "my_enum" })`,
     );
-  return `${ctx.tableName}_${ctx.columnName}`;
+  return type.nameOn(ctx.tableName, ctx.columnName);
 }
 
 /** DDL and CAST spellings of PostgreSQL. */

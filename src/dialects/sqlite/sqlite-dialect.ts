@@ -11,6 +11,7 @@ import { SqliteCompiler } from "./sqlite-compiler.js";
 import { SqliteDdlCompiler } from "./sqlite-ddl-compiler.js";
 import { SqliteTypeCompiler, sqliteBind, sqliteHints, sqliteResult, sqliteUntyped } from "./sqlite-types.js";
 import { BetterSqliteDriver } from "./drivers/better-sqlite3.js";
+import { SqliteIntrospector } from "./sqlite-introspector.js";
 
 const BASE_CAPS: Capabilities = {
   insertReturning: true,
@@ -33,6 +34,7 @@ const BASE_CAPS: Capabilities = {
   partialIndexes: true,
   expressionIndexes: true,
   nativeEnum: false,
+  enumTypes: false,
   nativeUuid: false,
   nativeBoolean: false,
   jsonb: false,
@@ -60,6 +62,7 @@ export class SqliteDialect extends DialectBase {
   caps: Capabilities = { ...BASE_CAPS };
   readonly preparer = new IdentifierPreparer('"', BASE_CAPS.maxIdentifierLength, "sqlite");
   readonly typeCompiler = new SqliteTypeCompiler("sqlite", this.preparer);
+  readonly introspector = new SqliteIntrospector();
   override readonly singleConnection: boolean;
   override serverFlavor = "sqlite";
   readonly #pragmas: string[] = [];

@@ -32,6 +32,8 @@ export interface Capabilities {
   readonly partialIndexes: boolean;
   readonly expressionIndexes: boolean;
   readonly nativeEnum: boolean;
+  /** Enums are named types of their own, created and dropped apart from tables (PostgreSQL). */
+  readonly enumTypes: boolean;
   readonly nativeUuid: boolean;
   readonly nativeBoolean: boolean;
   readonly jsonb: boolean;

@@ -109,8 +109,8 @@ export class DdlCompiler {
     return "";
   }
 
-  /** The DEFAULT expression for a server default, or undefined. */
-  protected serverDefault(col: Column<string, unknown, boolean>): string | undefined {
+  /** The DEFAULT expression for a server default, or undefined (autogenerate compares it too). */
+  serverDefault(col: Column<string, unknown, boolean>): string | undefined {
     const d = col.spec.serverDefault;
     if (d === undefined) return undefined;
     if (d instanceof Expression) {

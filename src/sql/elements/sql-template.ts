@@ -71,3 +71,11 @@ sql.join = function join(items: readonly unknown[], separator: SqlFragment = sql
   });
   return new SqlFragment({ kind: "Raw", parts, args }, UNTYPED);
 };
+
+/**
+ * @internal SQL text taken as it is, for text that comes from the database itself (reflected
+ * defaults, CHECK conditions, index expressions). Never for values: those go through `sql`.
+ */
+export function sqlText<T = unknown>(text: string): SqlFragment<T> {
+  return new SqlFragment<T>({ kind: "Raw", parts: [checkText(text)], args: [] }, UNTYPED);
+}

@@ -73,6 +73,10 @@ export class EnumType<V extends string = string> extends SqlType<V> {
     this.#set = new Set(values);
     this.name = options.name;
   }
+  /** The native type name (PostgreSQL) of this enum on a column: its own name, else `<table>_<column>`. */
+  nameOn(tableName: string, columnName: string): string {
+    return this.name ?? `${tableName}_${columnName}`;
+  }
   /** Length of the longest value: the VARCHAR length used where there is no native enum. */
   get maxLength(): number {
     return Math.max(...this.values.map((v) => v.length));

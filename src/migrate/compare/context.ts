@@ -1,0 +1,45 @@
+/**
+ * What every comparator works with: the dialect (type spellings, identifier limits), the filters,
+ * and the name a model constraint has in the database (its convention name, truncated as the
+ * dialect truncates it when creating it).
+ */
+import type { Dialect } from "../../engine/dialect.js";
+import type { Constraint } from "../../sql/schema/constraints.js";
+import { truncateName } from "../../sql/schema/naming-convention.js";
+
+/** An object autogenerate may look at, for `include`. */
+export interface CompareObject {
+  readonly type: "table" | "column" | "index" | "unique" | "foreignKey" | "check" | "enum";
+  readonly name: string;
+  /** The table of a column, index or constraint. */
+  readonly table?: string;
+  /** Whether the object exists in the database (reflected) or only in the model. */
+  readonly reflected: boolean;
+}
+
+export interface CompareOptions {
+  /** Leaves objects out of the comparison (e.g. tables another tool manages). Default: all. */
+  readonly include?: (object: CompareObject) => boolean;
+  /**
+   * Compares server defaults too. Off by default, as in Alembic: databases rewrite default
+   * expressions (`'x'::character varying`, `current_timestamp()`), so only simple ones compare reliably.
+   */
+  readonly compareServerDefault?: boolean;
+}
+
+export interface CompareContext {
+  readonly dialect: Dialect;
+  readonly options: CompareOptions;
+}
+
+export function included(ctx: CompareContext, object: CompareObject): boolean {
+  return ctx.options.include ? ctx.options.include(object) : true;
+}
+
+/** The name a model constraint has in the database, or undefined when the database names it. */
+export function dbName(ctx: CompareContext, constraint: Constraint): string | undefined {
+  const n = constraint.resolvedName;
+  if (!n) return undefined;
+  const max = ctx.dialect.caps.maxIdentifierLength;
+  return n.truncatable && Buffer.byteLength(n.value, "utf8") > max ? truncateName(n.value, max) : n.value;
+}
