@@ -1,5 +1,5 @@
 /**
- * Reflection of a schema nobody on the team wrote: the Chinook sample database (../shared/datasets/
+ * Reflection of a schema nobody on the team wrote: the Chinook sample database (test/fixtures/
  * chinook), loaded from each database's own script, must reflect to its 11 tables with their
  * columns, keys and foreign keys. The scripts name things in each database's style (Album.AlbumId,
  * album.album_id), so names are compared in one folded form.
@@ -13,7 +13,7 @@ import { reflect, type Reflection } from "../../src/migrate/reflect.js";
 import { forEachDialect, type DialectFixture } from "../support/dialects.js";
 
 const require = createRequire(import.meta.url);
-const DATASETS = new URL("../../../shared/datasets/chinook/", import.meta.url);
+const DATASETS = new URL("../fixtures/chinook/", import.meta.url);
 const SCRIPTS = { sqlite: "Chinook_Sqlite.sql", postgresql: "Chinook_PostgreSql.sql", mysql: "Chinook_MySql.sql" } as const;
 
 /** "AlbumId", "album_id" → "albumid". */
