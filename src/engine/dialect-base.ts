@@ -27,6 +27,7 @@ import type {
 } from "./dialect.js";
 import type { ParsedUrl } from "./url.js";
 import type { Introspector } from "./introspection.js";
+import type { MigrationLockImpl } from "./migration-lock.js";
 
 export abstract class DialectBase implements Dialect {
   abstract readonly name: string;
@@ -48,6 +49,7 @@ export abstract class DialectBase implements Dialect {
   abstract untypedResultProcessor(column: DriverColumn): ResultProcessor | undefined;
   abstract executeHints(types: readonly (SqlType<unknown> | undefined)[]): ExecuteHints;
   abstract readonly introspector: Introspector;
+  abstract readonly migrationLock: MigrationLockImpl;
 
   /** Bind processing of a built-in (non-decorator) type. */
   protected abstract bindFor(type: SqlType<unknown>): BindProcessor | undefined;

@@ -12,6 +12,7 @@ import type { SqlCompiler } from "../sql/compiler/sql-compiler.js";
 import type { DdlCompiler } from "../sql/compiler/ddl-compiler.js";
 import type { ParsedUrl } from "./url.js";
 import type { Introspector } from "./introspection.js";
+import type { MigrationLockImpl } from "./migration-lock.js";
 
 /** Converts a validated application value to what the driver sends. */
 export type BindProcessor = (value: unknown) => unknown;
@@ -133,6 +134,8 @@ export interface Dialect extends CompilerDialect {
   existingEnumTypes(conn: DriverConnection, schema: string | undefined): Promise<Set<string>>;
   /** Reads the schema of a live database (reflection, autogenerate). */
   readonly introspector: Introspector;
+  /** The lock migration runs hold (src/migrate/lock.ts). */
+  readonly migrationLock: MigrationLockImpl;
 }
 
 /** A dialect constructor registered under URL schemes. */

@@ -162,3 +162,8 @@ export function describeValue(value: unknown): string {
       return `an object (${(value as object).constructor?.name ?? "Object"})`;
   }
 }
+
+/** Another migration run holds the database's migration lock and did not release it in time. */
+export class MigrationLockError extends AthanorError {
+  override name = "MigrationLockError";
+}

@@ -13,6 +13,7 @@ import { urlOptions, type ParsedUrl } from "../../engine/url.js";
 import { MySqlCompiler, type MySqlCompilerDialect } from "./mysql-compiler.js";
 import { MySqlDdlCompiler } from "./mysql-ddl-compiler.js";
 import { MySqlIntrospector } from "./mysql-introspector.js";
+import { MySqlMigrationLock } from "./mysql-migration-lock.js";
 import { DecimalParam, MySqlTypeCompiler, mysqlBind, mysqlResult, mysqlStringLiteral, mysqlUntyped } from "./mysql-types.js";
 import { isMysqlDisconnect, translateMysqlError } from "./mysql-errors.js";
 import { Mysql2Driver } from "./drivers/mysql2.js";
@@ -113,6 +114,7 @@ export class MySqlDialect extends DialectBase implements MySqlCompilerDialect {
   readonly preparer = new IdentifierPreparer("`", COMMON_CAPS.maxIdentifierLength, "MySQL");
   readonly typeCompiler = new MySqlTypeCompiler("MySQL", this.preparer, () => this.isMariaDb);
   readonly introspector = new MySqlIntrospector();
+  readonly migrationLock = new MySqlMigrationLock();
   override serverFlavor: "mysql" | "mariadb";
   /** MySQL reports the first AUTO_INCREMENT value a multi-row INSERT generated. */
   override readonly insertIdIsFirstRow = true;

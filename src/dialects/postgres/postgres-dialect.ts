@@ -22,6 +22,7 @@ import { urlOptions, type ParsedUrl } from "../../engine/url.js";
 import { PostgresCompiler } from "./postgres-compiler.js";
 import { PostgresDdlCompiler } from "./postgres-ddl-compiler.js";
 import { PostgresIntrospector } from "./postgres-introspector.js";
+import { PostgresMigrationLock } from "./postgres-migration-lock.js";
 import { PostgresTypeCompiler, pgBind, pgResult, pgUntyped } from "./postgres-types.js";
 import { PgDriver, connectFailure, isDeadConnectionError } from "./drivers/pg.js";
 
@@ -173,6 +174,7 @@ export class PostgresDialect extends DialectBase {
   readonly typeCompiler = new PostgresTypeCompiler("postgresql", this.preparer);
   /** Reads the live schema (current_schema()) for reflection. */
   readonly introspector = new PostgresIntrospector();
+  readonly migrationLock = new PostgresMigrationLock();
   override serverFlavor = "postgresql";
   /** `server_version_num` of the server, once the first connection reported it. */
   serverVersionNum: number | undefined;

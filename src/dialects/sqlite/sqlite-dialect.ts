@@ -12,6 +12,7 @@ import { SqliteDdlCompiler } from "./sqlite-ddl-compiler.js";
 import { SqliteTypeCompiler, sqliteBind, sqliteHints, sqliteResult, sqliteUntyped } from "./sqlite-types.js";
 import { BetterSqliteDriver } from "./drivers/better-sqlite3.js";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
+import { SqliteMigrationLock } from "./sqlite-migration-lock.js";
 
 const BASE_CAPS: Capabilities = {
   insertReturning: true,
@@ -63,6 +64,7 @@ export class SqliteDialect extends DialectBase {
   readonly preparer = new IdentifierPreparer('"', BASE_CAPS.maxIdentifierLength, "sqlite");
   readonly typeCompiler = new SqliteTypeCompiler("sqlite", this.preparer);
   readonly introspector = new SqliteIntrospector();
+  readonly migrationLock = new SqliteMigrationLock();
   override readonly singleConnection: boolean;
   override serverFlavor = "sqlite";
   readonly #pragmas: string[] = [];
