@@ -149,7 +149,7 @@ console.log(`node ${process.version}, ${ROUNDS} rounds per task, medians`);
 
 // The ORM benchmarks (bench/orm.ts, bench/relationships.ts) run in their own processes (--expose-gc serves BENCH_GC=1).
 if (process.env.BENCH_ORM !== "0")
-  for (const file of ["orm.ts", "relationships.ts"]) {
+  for (const file of ["orm.ts", "relationships.ts", "autogenerate.ts"]) {
     console.log(`\n--- ORM (bench/${file}) ---`);
     execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", fileURLToPath(new URL(`./${file}`, import.meta.url))], {
       cwd: fileURLToPath(new URL("..", import.meta.url)),
