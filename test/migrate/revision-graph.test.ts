@@ -158,7 +158,10 @@ describe("upgradePath", () => {
     expect(ids(g.upgradePath([], "c3"))).toEqual(["a1", "b2", "c3"]);
     expect(ids(g.upgradePath(["a1"], "c"))).toEqual(["b2", "c3"]);
     expect(ids(g.upgradePath(["d4"], "head"))).toEqual([]);
-    expect(ids(g.upgradePath(["d4"], "b2"))).toEqual([]);
+    expect(ids(g.upgradePath(["d4"], "d4"))).toEqual([]);
+    expect(errorOf(() => g.upgradePath(["d4"], "b2"))).toBe(
+      "Destination 'b2' is not a valid upgrade target from current head(s) 'd4': it is already applied below them; downgrade to go back to it",
+    );
     expect(ids(g.upgradePath(["b2"], "base"))).toEqual([]);
   });
   it("+N relative to current, and <rev>+N", () => {
@@ -182,6 +185,8 @@ describe("upgradePath", () => {
     for (const r of g.revisions) for (const d of r.downRevisions) expect(pos(d)).toBeLessThan(pos(r.id));
     expect(ids(g.upgradePath(["x2"], "head"))).toEqual(["y1", "m9", "z9"]);
     expect(ids(g.upgradePath(["x1", "y1"], "m9"))).toEqual(["x2", "m9"]);
+    // a step onto a merge point is not ambiguous; the merge's other parent comes along
+    expect(ids(g.upgradePath(["x2"], "+1"))).toEqual(["y1", "m9"]);
   });
   it("head with several heads is an error; heads applies every branch", () => {
     const g = twoHeads();
@@ -361,6 +366,11 @@ describe("slugs and file names", () => {
     // joined: add_billing_address_and_shipping_preferences_... ; the first 40: "add_billing_address_and_shipping_prefere"
     expect(slugify(msg)).toBe("add_billing_address_and_shipping_");
     expect(slugify(msg).length).toBeLessThanOrEqual(40);
+    const sixty = "Create the invoices table with totals and currency by region";
+    expect(sixty.length).toBe(60);
+    // first 40 of the slug: "create_the_invoices_table_with_totals_an" -> the partial "an" is dropped
+    expect(slugify(sixty)).toBe("create_the_invoices_table_with_totals_");
+    expect(slugify(sixty, 80)).toBe("create_the_invoices_table_with_totals_and_currency_by_region");
     expect(slugify("abcdefghij abcdefghij", 15)).toBe("abcdefghij_");
     expect(slugify("x".repeat(50))).toBe(`${"x".repeat(40)}_`);
     expect(slugify("exactly forty characters long message ok")).toBe("exactly_forty_characters_long_message_ok");

@@ -174,11 +174,19 @@ export class RevisionGraph {
    * The revisions an upgrade applies, in order: every down revision and dependency before its
    * revision. `currentHeads` are the version table's rows. Targets: `head` (the single head),
    * `heads` (all), a revision id / unique prefix / branch label, `+N` (N steps from the current
-   * head), `<rev>+N`. A target already applied gives nothing.
+   * head), `<rev>+N`. A target that is one of the current heads gives nothing; one
+   * already applied below them is an error (as in Alembic: going back is a downgrade).
    */
   upgradePath(currentHeads: readonly string[], target: string): Revision[] {
     const applied = this.appliedSet(currentHeads);
     const targets = this.upgradeTargets(currentHeads, target);
+    for (const t of targets) {
+      if (applied.has(t) && !currentHeads.includes(t)) {
+        throw new RevisionError(
+          `Destination '${t}' is not a valid upgrade target from current head(s) ${list(currentHeads)}: it is already applied below them; downgrade to go back to it`,
+        );
+      }
+    }
     return this.topological(targets)
       .filter((id) => !applied.has(id))
       .map((id) => this.byId.get(id)!);
