@@ -398,6 +398,21 @@ describe("slugs and file names", () => {
       ),
     ).toBe("20261231_235958.ts");
   });
+  it("UTC fields by default, local ones with timezone: 'local' (checked in a zone far from UTC)", () => {
+    const saved = process.env.TZ;
+    process.env.TZ = "Pacific/Auckland"; // UTC+13 in January
+    try {
+      const lateUtc = new Date(Date.UTC(2026, 0, 31, 23, 30, 5));
+      const values = { rev: "r", slug: "s", date: lateUtc };
+      expect(revisionFileName("%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d%(second).2d", values)).toBe("20260131_233005.ts");
+      expect(revisionFileName("%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d%(second).2d", values, { timezone: "local" })).toBe(
+        "20260201_123005.ts",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
   it("an unknown token is an error naming it", () => {
     expect(() => revisionFileName("%(rev)s_%(branch)s", { rev: "r", slug: "s", date })).toThrow(
       /^Unknown token %\(branch\)s in the revision file template/,
