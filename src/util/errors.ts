@@ -55,6 +55,15 @@ export class MultipleResultsError extends AthanorError {
   override name = "MultipleResultsError";
 }
 
+/**
+ * The migration revisions are inconsistent (duplicate ids, missing down revisions, cycles) or a
+ * revision identifier cannot be resolved (unknown, ambiguous prefix, several heads for `head`,
+ * an ambiguous relative walk).
+ */
+export class RevisionError extends AthanorError {
+  override name = "RevisionError";
+}
+
 /** A connection or transaction was used in a state that does not allow the call. */
 export class StateError extends AthanorError {
   override name = "StateError";
