@@ -106,6 +106,7 @@ function v2Simple(p: string): MetaData {
     score: column(Integer, { serverDefault: sql`0` }),
     country: column(Str(2), { nullable: true }), // added
     rank: column(Integer, { serverDefault: sql`3` }), // added, NOT NULL with a default
+    mood: column(Enum(["calm", "busy"], { name: `${p}_mood` }), { nullable: true }), // added: a new type, inline ENUM, or a CHECK
   });
   new Table(
     `${p}_books`,
@@ -137,8 +138,8 @@ forEachDialect((db) => {
       await v1("rs").createAll(db.engine);
       const ops = await opsFor(db, v2Simple("rs"));
       expect(ops.map((o) => o.kind).sort()).toEqual(
-        ["addColumn", "addColumn", "createIndex", "createIndex", "createTable", "dropColumn", "dropIndex", "dropTable"]
-          .concat(db.caps.enumTypes ? ["createEnum"] : [])
+        ["addColumn", "addColumn", "addColumn", "createIndex", "createIndex", "createTable", "dropColumn", "dropIndex", "dropTable"]
+          .concat(db.caps.enumTypes ? ["createEnum", "createEnum"] : [])
           .sort(),
       );
       await apply(db, ops);
@@ -274,6 +275,25 @@ forEachDialect((db) => {
           `ALTER TABLE \`st_items\` DROP ${db.engine.dialect.serverFlavor === "mariadb" ? "CONSTRAINT" : "CHECK"} \`ck_st_items_qty_positive\``,
           "ALTER TABLE `st_items` DROP FOREIGN KEY `fk_st_items_parent_id_st_parent`",
         ]);
+    });
+
+    it("addColumn of an enum: its values in a CHECK where enums are not native", (ctx) => {
+      if (db.caps.nativeEnum) return ctx.skip();
+      const et = new Table("st_enum", new MetaData({ namingConvention: defaultNamingConvention }), {
+        id: column(Integer, { primaryKey: true }),
+        mood: column(Enum(["x", "y"], { name: "mood" }), { nullable: true }),
+      });
+      expect(opSql({ kind: "addColumn", table: "st_enum", column: et.columnList[1]! }, dialect())).toEqual([
+        `ALTER TABLE ${q("st_enum")} ADD COLUMN ${q("mood")} VARCHAR(1) CONSTRAINT ${q("ck_st_enum_mood")} CHECK (${q("mood")} IN ('x', 'y'))`,
+      ]);
+    });
+
+    it("alterColumn without a target column spells the type from the change", (ctx) => {
+      // PostgreSQL's spelling (ALTER COLUMN … TYPE … USING); MySQL's MODIFY needs the target, SQLite refuses.
+      if (db.name !== "postgresql") return ctx.skip();
+      expect(opSql({ kind: "alterColumn", table: "st_items", column: "code", type: { from: Str(5), to: Str(12) } }, dialect())).toEqual([
+        `ALTER TABLE ${q("st_items")} ALTER COLUMN ${q("code")} TYPE VARCHAR(12) USING ${q("code")}::VARCHAR(12)`,
+      ]);
     });
 
     it("createIndex and dropIndex", () => {
