@@ -31,6 +31,11 @@ export type MigrationOp =
       readonly nullable?: Change<boolean>;
       readonly default?: Change<string | undefined>;
       readonly comment?: Change<string | undefined>;
+      /**
+       * The column as the model wants it, in its table: the statements of databases that restate
+       * a whole column to change one property (MySQL's MODIFY COLUMN) take the rest from it.
+       */
+      readonly target?: AnyColumn;
     }
   | { readonly kind: "createIndex"; readonly index: Index }
   | { readonly kind: "dropIndex"; readonly index: Index }

@@ -7,10 +7,10 @@ import { CompileError } from "../../util/errors.js";
 import { Expression } from "../../sql/elements/expression.js";
 import type { ExprNode } from "../../sql/nodes/expression-nodes.js";
 import type { Column } from "../../sql/schema/column.js";
-import type { Index } from "../../sql/schema/constraints.js";
+import type { CheckConstraint, Index, UniqueConstraint } from "../../sql/schema/constraints.js";
 import type { ForeignKeyConstraint } from "../../sql/schema/foreign-key.js";
 import type { Table } from "../../sql/schema/table.js";
-import type { CreateTableOptions } from "../../sql/compiler/ddl-compiler.js";
+import type { AlterableConstraint, ColumnAlteration, CreateTableOptions } from "../../sql/compiler/ddl-compiler.js";
 import { DdlCompiler } from "../../sql/compiler/ddl-compiler.js";
 import type { SqlCompiler } from "../../sql/compiler/sql-compiler.js";
 import type { MySqlCompilerDialect } from "./mysql-compiler.js";
@@ -120,6 +120,39 @@ export class MySqlDdlCompiler extends DdlCompiler {
   override dropForeignKey(fk: ForeignKeyConstraint): string {
     const sql = super.dropForeignKey(fk);
     return sql.replace(/ DROP CONSTRAINT /, " DROP FOREIGN KEY ");
+  }
+
+  /**
+   * MySQL restates the whole column: `ALTER TABLE t MODIFY COLUMN c <type> [DEFAULT …] [NOT NULL]
+   * [COMMENT …]`, taken from the alteration's target column, so the properties that do not change
+   * are kept. A change of the default alone needs no target: `ALTER COLUMN c SET/DROP DEFAULT`.
+   */
+  override alterColumn(alter: ColumnAlteration): string[] {
+    const onlyDefault = alter.default && !alter.type && !alter.nullable && !alter.comment;
+    const target = alter.target;
+    if (onlyDefault && !target) {
+      const to = alter.default!.to;
+      return [
+        `ALTER TABLE ${this.tableRef(alter.table)} ALTER COLUMN ${this.q.quote(alter.column)} ${to === undefined ? "DROP DEFAULT" : `SET DEFAULT ${to}`}`,
+      ];
+    }
+    if (!target)
+      throw new CompileError(
+        `${this.#server.serverLabel} changes a column with MODIFY COLUMN, which restates its type, nullability, default and comment; ` +
+          `the alterColumn operation on ${alter.table}.${alter.column} needs its target column (autogenerate fills it in)`,
+      );
+    return [`ALTER TABLE ${this.tableName(target.table as Table)} MODIFY COLUMN ${this.columnDefinition(target)}`];
+  }
+
+  override addConstraint(c: AlterableConstraint): string {
+    if (c.kind === "Unique") for (const col of c.columns) this.#checkIndexable(col, `a unique constraint of ${c.table.name}`);
+    return super.addConstraint(c);
+  }
+
+  /** A unique constraint is an index (DROP INDEX); MariaDB drops a check with DROP CONSTRAINT, MySQL with DROP CHECK. */
+  protected override constraintKeyword(c: UniqueConstraint | CheckConstraint): string {
+    if (c.kind === "Unique") return "INDEX";
+    return this.#server.isMariaDb ? "CONSTRAINT" : "CHECK";
   }
 
   override createIndex(index: Index): string {

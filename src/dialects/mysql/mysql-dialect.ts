@@ -46,6 +46,8 @@ const COMMON_CAPS: Capabilities = {
   jsonb: false,
   transactionalDdl: false,
   alterAddConstraint: true,
+  alterColumn: true,
+  dropColumn: true,
   comments: true,
   savepoints: true,
   batchUpdate: "join",

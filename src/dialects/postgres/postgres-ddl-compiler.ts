@@ -9,7 +9,7 @@ import type { EnumType } from "../../sql/types/string-types.js";
 import type { Column } from "../../sql/schema/column.js";
 import type { Index } from "../../sql/schema/constraints.js";
 import type { Table } from "../../sql/schema/table.js";
-import { DdlCompiler } from "../../sql/compiler/ddl-compiler.js";
+import { DdlCompiler, type ColumnAlteration } from "../../sql/compiler/ddl-compiler.js";
 import { baseType, enumTypeName } from "./postgres-types.js";
 
 /** A native enum type a table's columns use. */
@@ -82,6 +82,71 @@ export class PostgresDdlCompiler extends DdlCompiler {
       if (comment !== undefined)
         out.push(`COMMENT ON COLUMN ${name}.${this.q.quote(col.name)} IS ${this.dialect.renderLiteral(comment, UNTYPED)}`);
     }
+    return out;
+  }
+
+  /** An added column's COMMENT ON COLUMN. */
+  protected override addedColumnComments(col: Column<string, unknown, boolean>): string[] {
+    const comment = col.spec.comment;
+    if (comment === undefined) return [];
+    return [
+      `COMMENT ON COLUMN ${this.tableName(col.table as Table)}.${this.q.quote(col.name)} IS ${this.dialect.renderLiteral(comment, UNTYPED)}`,
+    ];
+  }
+
+  /** `USING c::type`: PostgreSQL converts existing values only where a cast is implicit unless told how. */
+  protected override typeConversion(column: string, type: string): string {
+    return ` USING ${this.q.quote(column)}::${type}`;
+  }
+
+  /** `COMMENT ON COLUMN t.c IS '…'` (or `IS NULL` to remove it). */
+  protected override columnCommentChange(alter: ColumnAlteration, schema: string | undefined): string[] {
+    const to = alter.comment!.to;
+    const text = to === undefined ? "NULL" : this.dialect.renderLiteral(to, UNTYPED);
+    return [`COMMENT ON COLUMN ${this.tableRef(alter.table, schema)}.${this.q.quote(alter.column)} IS ${text}`];
+  }
+
+  override createEnum(name: string, values: readonly string[]): string[] {
+    return [`CREATE TYPE ${this.q.quote(name)} AS ENUM (${values.map((v) => this.dialect.renderLiteral(v, UNTYPED)).join(", ")})`];
+  }
+
+  override dropEnum(name: string): string[] {
+    return [`DROP TYPE ${this.q.quote(name)}`];
+  }
+
+  /**
+   * `ALTER TYPE t ADD VALUE 'v' [BEFORE 'w' | AFTER 'w']` for each new value, placed where the new
+   * list has it. PostgreSQL can add values but neither remove nor reorder them, so those changes
+   * are refused with the way to do them. (A value added in a transaction cannot be used in it.)
+   */
+  override alterEnum(name: string, from: readonly string[], to: readonly string[]): string[] {
+    const removed = from.filter((v) => !to.includes(v));
+    const how =
+      `create a new type with the wanted values (CREATE TYPE ${name}_new AS ENUM (…)), convert each column using it ` +
+      `(ALTER TABLE … ALTER COLUMN c TYPE ${name}_new USING c::text::${name}_new), drop the old type and rename the new one ` +
+      `(ALTER TYPE ${name}_new RENAME TO ${name})`;
+    if (removed.length)
+      throw new CompileError(
+        `PostgreSQL cannot remove values from an enum type (alterEnum ${name} removes ${removed.map((v) => `'${v}'`).join(", ")}); ${how}`,
+      );
+    const kept = to.filter((v) => from.includes(v));
+    if (kept.some((v, i) => v !== from[i]))
+      throw new CompileError(
+        `PostgreSQL cannot reorder the values of an enum type (alterEnum ${name}: [${from.join(", ")}] → [${to.join(", ")}]); ${how}`,
+      );
+    const type = this.q.quote(name);
+    const lit = (v: string) => this.dialect.renderLiteral(v, UNTYPED);
+    const current = [...from];
+    const out: string[] = [];
+    to.forEach((v, i) => {
+      if (current.includes(v)) return;
+      let where = "";
+      if (i === 0) {
+        if (current.length) where = ` BEFORE ${lit(current[0]!)}`;
+      } else if (to[i - 1] !== current[current.length - 1]) where = ` AFTER ${lit(to[i - 1]!)}`;
+      out.push(`ALTER TYPE ${type} ADD VALUE ${lit(v)}${where}`);
+      current.splice(i === 0 ? 0 : current.indexOf(to[i - 1]!) + 1, 0, v);
+    });
     return out;
   }
 

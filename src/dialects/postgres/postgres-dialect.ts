@@ -54,6 +54,8 @@ const PG15_CAPS: Capabilities = {
   jsonb: true,
   transactionalDdl: true,
   alterAddConstraint: true,
+  alterColumn: true,
+  dropColumn: true,
   comments: true,
   savepoints: true,
   batchUpdate: "case",

@@ -41,6 +41,8 @@ const BASE_CAPS: Capabilities = {
   jsonb: false,
   transactionalDdl: true,
   alterAddConstraint: false,
+  alterColumn: false,
+  dropColumn: false,
   comments: false,
   savepoints: true,
   batchUpdate: "join",
@@ -126,6 +128,7 @@ export class SqliteDialect extends DialectBase {
       nullsOrdering: versionAtLeast(v, 3, 30),
       aggregateFilter: versionAtLeast(v, 3, 30),
       updateFrom: versionAtLeast(v, 3, 33),
+      dropColumn: versionAtLeast(v, 3, 35),
     };
     this.serverFlavor = `sqlite ${v}`;
   }

@@ -67,7 +67,7 @@ export function compareColumns(
       const to = modelDefault(ctx, col);
       if (normalizeDefault(to) !== normalizeDefault(r.default)) changes.default = { from: r.default, to } as never;
     }
-    if (Object.keys(changes).length) ops.push({ kind: "alterColumn", table: model.name, column: col.name, ...changes });
+    if (Object.keys(changes).length) ops.push({ kind: "alterColumn", table: model.name, column: col.name, ...changes, target: col });
   }
   for (const r of reflected.columns)
     if (!want.has(r.name) && on(r.name, true))

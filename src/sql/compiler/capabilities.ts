@@ -41,6 +41,10 @@ export interface Capabilities {
   readonly transactionalDdl: boolean;
   /** ALTER TABLE … ADD CONSTRAINT (SQLite cannot). */
   readonly alterAddConstraint: boolean;
+  /** ALTER TABLE … ALTER/MODIFY COLUMN: type, nullability, default in place (SQLite cannot). */
+  readonly alterColumn: boolean;
+  /** ALTER TABLE … DROP COLUMN (SQLite 3.35+). */
+  readonly dropColumn: boolean;
   readonly comments: boolean;
   readonly savepoints: boolean;
   /**

@@ -6,12 +6,12 @@
 import { CompileError } from "../../util/errors.js";
 import { Expression } from "../elements/expression.js";
 import type { Column } from "../schema/column.js";
-import { CheckConstraint, type Constraint, type Index, type ResolvedName } from "../schema/constraints.js";
+import { CheckConstraint, type Constraint, type Index, type ResolvedName, type UniqueConstraint } from "../schema/constraints.js";
 import type { ForeignKeyConstraint } from "../schema/foreign-key.js";
 import { conventionName } from "../schema/naming-convention.js";
 import type { Table } from "../schema/table.js";
 import type { EnumType } from "../types/string-types.js";
-import { UNTYPED } from "../types/sql-type.js";
+import { UNTYPED, type SqlType } from "../types/sql-type.js";
 import type { CompilerDialect } from "./expression-compiler.js";
 import type { IdentifierPreparer } from "./identifier-preparer.js";
 import type { SqlCompiler } from "./sql-compiler.js";
@@ -20,6 +20,38 @@ import type { SqlCompiler } from "./sql-compiler.js";
 export interface CreateTableOptions {
   /** Foreign keys left out of CREATE TABLE, to be added later with ALTER TABLE (cycles). */
   readonly deferredForeignKeys?: ReadonlySet<ForeignKeyConstraint>;
+}
+
+/** A change of one property of a column, from the database's value to the wanted one. */
+export interface ColumnChange<T> {
+  readonly from: T;
+  readonly to: T;
+}
+
+/**
+ * What ALTER COLUMN changes (the shape of a migration's alterColumn operation): the table and
+ * column by name, the properties that change, and optionally the column's whole wanted definition
+ * (MySQL's MODIFY COLUMN restates every property, so it needs the ones that do not change too).
+ */
+export interface ColumnAlteration {
+  readonly table: string;
+  readonly column: string;
+  readonly type?: ColumnChange<SqlType<unknown>>;
+  readonly nullable?: ColumnChange<boolean>;
+  /** Server defaults as SQL text (as serverDefault() renders them); undefined: none. */
+  readonly default?: ColumnChange<string | undefined>;
+  readonly comment?: ColumnChange<string | undefined>;
+  /** The column as it should be, in its table. */
+  readonly target?: Column<string, unknown, boolean>;
+}
+
+/** A constraint that ALTER TABLE adds or drops. */
+export type AlterableConstraint = UniqueConstraint | ForeignKeyConstraint | CheckConstraint;
+
+/** How a constraint is named in messages: `unique uq_x on t`. */
+function describeConstraint(c: AlterableConstraint): string {
+  const kind = c.kind === "ForeignKey" ? "foreign key" : c.kind === "Unique" ? "unique constraint" : "check constraint";
+  return `${kind} ${c.resolvedName?.value ?? "(unnamed)"}`;
 }
 
 export class DdlCompiler {
@@ -123,15 +155,7 @@ export class DdlCompiler {
 
   /** CHECK constraints implied by types (enum value lists where there is no native enum). */
   protected typeChecks(table: Table): string[] {
-    const out: string[] = [];
-    for (const col of table.columnList) {
-      if (col.type.kind !== "Enum" || this.dialect.caps.nativeEnum) continue;
-      const type = col.type as unknown as EnumType;
-      const values = type.values.map((v) => this.dialect.renderLiteral(v, UNTYPED)).join(", ");
-      const name = this.enumCheckName(table, col, type);
-      out.push(`${name ? `CONSTRAINT ${this.q.constraintName(name)} ` : ""}CHECK (${this.q.quote(col.name)} IN (${values}))`);
-    }
-    return out;
+    return table.columnList.flatMap((col) => this.columnTypeCheck(table, col) ?? []);
   }
 
   /** The CHECK behind a non-native enum is named like a check constraint called after the enum. */
@@ -209,5 +233,141 @@ export class DdlCompiler {
   /** Statements that must run after DROP TABLE (PostgreSQL enum types no longer used). */
   postDrop(_table: Table, _remaining: readonly Table[]): string[] {
     return [];
+  }
+
+  // ---- ALTER, for migrations --------------------------------------------------------------
+
+  /**
+   * The error for a change this database cannot make in place: SQLite's ALTER TABLE only adds,
+   * drops and renames columns, so anything else means copying the table into a new one.
+   */
+  protected needsRebuild(operation: string, table: string, what: string): CompileError {
+    return new CompileError(
+      `${operation} on table ${table} (${what}) needs a table rebuild on ${this.dialect.name}: its ALTER TABLE cannot do this in place. ` +
+        "Run the operation in batch mode (copy the table to a new one with the new definition, then rename it), or change the table by hand",
+    );
+  }
+
+  /** The quoted name of a table known by name only (migration operations name tables). */
+  protected tableRef(name: string, schema?: string): string {
+    return this.q.quotePath(schema, name);
+  }
+
+  /** `ALTER TABLE t ADD COLUMN …` with the column's type, default and nullability, then its comment. */
+  addColumn(col: Column<string, unknown, boolean>): string[] {
+    const table = col.table as Table;
+    let def = this.columnDefinition(col);
+    const check = this.columnTypeCheck(table, col);
+    if (check) def += ` ${check}`;
+    return [`ALTER TABLE ${this.tableName(table)} ADD COLUMN ${def}`, ...this.addedColumnComments(col)];
+  }
+
+  /** The CHECK that holds a non-native enum column's values, as a column constraint. */
+  protected columnTypeCheck(table: Table, col: Column<string, unknown, boolean>): string | undefined {
+    if (col.type.kind !== "Enum" || this.dialect.caps.nativeEnum) return undefined;
+    const type = col.type as unknown as EnumType;
+    const values = type.values.map((v) => this.dialect.renderLiteral(v, UNTYPED)).join(", ");
+    const name = this.enumCheckName(table, col, type);
+    return `${name ? `CONSTRAINT ${this.q.constraintName(name)} ` : ""}CHECK (${this.q.quote(col.name)} IN (${values}))`;
+  }
+
+  /** Statements that give an added column its comment (PostgreSQL); inline or none elsewhere. */
+  protected addedColumnComments(_col: Column<string, unknown, boolean>): string[] {
+    return [];
+  }
+
+  /** `ALTER TABLE t DROP COLUMN c` */
+  dropColumn(col: Column<string, unknown, boolean>): string {
+    const table = col.table as Table;
+    if (!this.dialect.caps.dropColumn) throw this.needsRebuild("dropColumn", table.name, `column ${col.name}`);
+    return `ALTER TABLE ${this.tableName(table)} DROP COLUMN ${this.q.quote(col.name)}`;
+  }
+
+  /**
+   * ALTER COLUMN statements, one per changed property: type, nullability, default, comment (in
+   * that order). Dialects whose ALTER restates the column (MySQL) override this.
+   */
+  alterColumn(alter: ColumnAlteration): string[] {
+    const changed = (["type", "nullable", "default", "comment"] as const).filter((k) => alter[k] !== undefined);
+    if (!this.dialect.caps.alterColumn)
+      throw this.needsRebuild("alterColumn", alter.table, `column ${alter.column}: ${changed.join(", ")}`);
+    const schema = (alter.target?.table as Table | undefined)?.schema;
+    const prefix = `ALTER TABLE ${this.tableRef(alter.table, schema)} ALTER COLUMN ${this.q.quote(alter.column)}`;
+    const out: string[] = [];
+    if (alter.type) {
+      const type = this.alteredType(alter);
+      out.push(`${prefix} TYPE ${type}${this.typeConversion(alter.column, type)}`);
+    }
+    if (alter.nullable) out.push(`${prefix} ${alter.nullable.to ? "DROP" : "SET"} NOT NULL`);
+    if (alter.default) out.push(alter.default.to === undefined ? `${prefix} DROP DEFAULT` : `${prefix} SET DEFAULT ${alter.default.to}`);
+    if (alter.comment) out.push(...this.columnCommentChange(alter, schema));
+    return out;
+  }
+
+  /** The new type of an altered column as DDL (from the target column when there is one). */
+  protected alteredType(alter: ColumnAlteration): string {
+    if (alter.target) return this.columnType(alter.target);
+    return this.dialect.typeCompiler.ddl(alter.type!.to, { tableName: alter.table, columnName: alter.column });
+  }
+
+  /** How existing values convert to an altered column's type (PostgreSQL: `USING c::type`). */
+  protected typeConversion(_column: string, _type: string): string {
+    return "";
+  }
+
+  /** Statements that change a column's comment. */
+  protected columnCommentChange(alter: ColumnAlteration, _schema: string | undefined): string[] {
+    throw new CompileError(`${this.dialect.name} has no column comments (alterColumn on ${alter.table}.${alter.column})`);
+  }
+
+  /** `ALTER TABLE t ADD CONSTRAINT name UNIQUE (…) | CHECK (…) | FOREIGN KEY …` */
+  addConstraint(c: AlterableConstraint): string {
+    if (!this.dialect.caps.alterAddConstraint) throw this.needsRebuild("addConstraint", c.table.name, describeConstraint(c));
+    if (c.kind === "ForeignKey") return this.addForeignKey(c);
+    const body =
+      c.kind === "Unique"
+        ? `UNIQUE (${c.columns.map((col) => this.q.quote(col.name)).join(", ")})`
+        : `CHECK (${this.expression(c.condition)})`;
+    return `ALTER TABLE ${this.tableName(c.table)} ADD ${this.constraintPrefix(c)}${body}`;
+  }
+
+  /** `ALTER TABLE t DROP CONSTRAINT name` (the constraint must have a name). */
+  dropConstraint(c: AlterableConstraint): string {
+    if (!this.dialect.caps.alterAddConstraint) throw this.needsRebuild("dropConstraint", c.table.name, describeConstraint(c));
+    if (c.kind === "ForeignKey") return this.dropForeignKey(c);
+    return `ALTER TABLE ${this.tableName(c.table)} DROP ${this.constraintKeyword(c)} ${this.q.constraintName(this.requireName(c))}`;
+  }
+
+  /** What follows DROP for a named unique or check constraint (MySQL: INDEX, CHECK). */
+  protected constraintKeyword(_c: UniqueConstraint | CheckConstraint): string {
+    return "CONSTRAINT";
+  }
+
+  protected requireName(c: AlterableConstraint): ResolvedName {
+    const name = c.resolvedName;
+    if (!name)
+      throw new CompileError(
+        `the ${describeConstraint(c)} on ${c.table.name} has no name, so it cannot be dropped; name it (a naming convention does this for every constraint)`,
+      );
+    return name;
+  }
+
+  /** `CREATE TYPE name AS ENUM (…)`, where enums are types of their own. */
+  createEnum(name: string, _values: readonly string[]): string[] {
+    throw new CompileError(
+      `${this.dialect.name} has no enum types of their own (createEnum ${name}); enum values belong to the column's type`,
+    );
+  }
+
+  /** `DROP TYPE name`, where enums are types of their own. */
+  dropEnum(name: string): string[] {
+    throw new CompileError(
+      `${this.dialect.name} has no enum types of their own (dropEnum ${name}); enum values belong to the column's type`,
+    );
+  }
+
+  /** Statements that change an enum type's values from `from` to `to`. */
+  alterEnum(name: string, _from: readonly string[], _to: readonly string[]): string[] {
+    throw new CompileError(`${this.dialect.name} has no enum types of their own (alterEnum ${name}); alter the column's type instead`);
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * Application of migration operations: each operation becomes the dialect's DDL statements
+ * (opSql), which run on a connection (applyOps) or are printed (opsSql, the offline mode: the same
+ * statements, collected instead of run). Nothing here knows a database: the dialect's DDL compiler
+ * spells each statement and refuses what its database cannot do in place (SQLite's ALTER TABLE
+ * cannot change a column or a constraint: that needs a table rebuild, batch mode).
+ */
+import type { Connection } from "../engine/connection.js";
+import type { Dialect } from "../engine/dialect.js";
+import type { DdlCompiler } from "../sql/compiler/ddl-compiler.js";
+import type { MigrationOp } from "./operations.js";
+
+/** The statements that perform one operation, in order. Throws CompileError for what the database cannot do. */
+export function opSql(op: MigrationOp, dialect: Dialect, ddl: DdlCompiler = dialect.createDdlCompiler()): string[] {
+  switch (op.kind) {
+    case "createTable":
+      // Enum types the table uses come from their own createEnum operations.
+      return [...ddl.createTable(op.table), ...op.table.indexes.map((ix) => ddl.createIndex(ix))];
+    case "dropTable":
+      return [ddl.dropTable(op.table)];
+    case "addColumn":
+      return ddl.addColumn(op.column);
+    case "dropColumn":
+      return [ddl.dropColumn(op.column)];
+    case "alterColumn":
+      return ddl.alterColumn(op);
+    case "createIndex":
+      return [ddl.createIndex(op.index)];
+    case "dropIndex":
+      return [ddl.dropIndex(op.index)];
+    case "addConstraint":
+      return [ddl.addConstraint(op.constraint)];
+    case "dropConstraint":
+      return [ddl.dropConstraint(op.constraint)];
+    case "createEnum":
+      return ddl.createEnum(op.name, op.values);
+    case "dropEnum":
+      return ddl.dropEnum(op.name);
+    case "alterEnum":
+      return ddl.alterEnum(op.name, op.values.from, op.values.to);
+  }
+}
+
+/** The statements of a list of operations, in order: the offline ("print the SQL") mode. */
+export function opsSql(ops: readonly MigrationOp[], dialect: Dialect): string[] {
+  const ddl = dialect.createDdlCompiler();
+  return ops.flatMap((op) => opSql(op, dialect, ddl));
+}
+
+/**
+ * Runs the operations on a connection. Every statement is compiled before the first runs, so an
+ * operation the database cannot do fails before anything changes. Where DDL is transactional
+ * (`caps.transactionalDdl`) all of it runs in one transaction (a savepoint inside an open one) and
+ * a failure leaves the schema as it was; elsewhere (MySQL) statements run and commit one by one,
+ * and a failure leaves the ones before it done.
+ */
+export async function applyOps(conn: Connection, ops: readonly MigrationOp[]): Promise<void> {
+  const statements = opsSql(ops, conn.dialect);
+  const run = async () => {
+    for (const sql of statements) await conn._runRaw(sql);
+  };
+  if (conn.dialect.caps.transactionalDdl) await conn.transaction(run);
+  else await run();
+}
