@@ -146,11 +146,14 @@ forEachDialect((db) => {
       expect(await opsFor(db, v2Simple("rs"))).toEqual([]);
     });
 
-    it("every kind of change: types, nullability, defaults, comments, constraints, enum values", async (ctx) => {
-      if (!db.caps.alterColumn || !db.caps.alterAddConstraint) return ctx.skip();
+    it("every kind of change: types, nullability, defaults, comments, constraints, enum values (refused whole where ALTER cannot)", async () => {
       await v1("rt").createAll(db.engine);
       const ops = await opsFor(db, v2("rt"));
       expect(ops.length).toBeGreaterThan(15);
+      if (!db.caps.alterColumn || !db.caps.alterAddConstraint) {
+        await expect(apply(db, ops)).rejects.toThrow(/needs a table rebuild/);
+        return;
+      }
       await apply(db, ops);
       const left = await opsFor(db, v2("rt"));
       expect(left, JSON.stringify(left.map((o) => o.kind))).toEqual([]);
@@ -158,11 +161,14 @@ forEachDialect((db) => {
   });
 
   describe("what needs a table rebuild is refused, naming the operation and table", () => {
-    it("alterColumn", async (ctx) => {
-      if (db.caps.alterColumn) return ctx.skip();
+    it("alterColumn", async () => {
       await v1("rf").createAll(db.engine);
       const ops = await opsFor(db, v2("rf"));
       const alter = ops.find((o) => o.kind === "alterColumn" && o.column === "name")!;
+      if (db.caps.alterColumn) {
+        expect(opSql(alter, dialect()).length).toBeGreaterThan(0);
+        return;
+      }
       expect(() => opSql(alter, dialect())).toThrow(
         /alterColumn on table rf_authors \(column name: type.*\) needs a table rebuild on sqlite.*batch mode/,
       );
@@ -173,12 +179,16 @@ forEachDialect((db) => {
       expect(after.tables.get("rf_authors")!.columns.map((c) => c.name)).toContain("bio");
     });
 
-    it("addConstraint and dropConstraint", async (ctx) => {
-      if (db.caps.alterAddConstraint) return ctx.skip();
+    it("addConstraint and dropConstraint", async () => {
       await v1("rc").createAll(db.engine);
       const ops = await opsFor(db, v2("rc"));
       const add = ops.find((o) => o.kind === "addConstraint" && o.constraint.kind === "Unique")!;
       const drop = ops.find((o) => o.kind === "dropConstraint" && o.constraint.kind === "Check")!;
+      if (db.caps.alterAddConstraint) {
+        expect(opSql(add, dialect())[0]).toMatch(/ADD CONSTRAINT/);
+        expect(opSql(drop, dialect())[0]).toMatch(/DROP (CONSTRAINT|CHECK)/);
+        return;
+      }
       expect(() => opSql(add, dialect())).toThrow(
         /addConstraint on table rc_authors \(unique constraint uq_rc_authors_email\) needs a table rebuild/,
       );
@@ -217,8 +227,7 @@ forEachDialect((db) => {
       ]);
     });
 
-    it("alterColumn: type, nullability, default", (ctx) => {
-      if (!db.caps.alterColumn) return ctx.skip();
+    it("alterColumn: type, nullability, default", () => {
       const op: MigrationOp = {
         kind: "alterColumn",
         table: "st_items",
@@ -235,7 +244,9 @@ forEachDialect((db) => {
         target: col("code"),
       };
       const defaultOnly: MigrationOp = { kind: "alterColumn", table: "st_items", column: "qty", default: { from: "0", to: undefined } };
-      if (db.name === "postgresql") {
+      if (!db.caps.alterColumn) {
+        for (const o of [op, typeOp, defaultOnly]) expect(() => opSql(o, dialect())).toThrow(/needs a table rebuild/);
+      } else if (db.name === "postgresql") {
         // Spelling differs by statement form, not by capability: one ALTER per property here, MODIFY on MySQL.
         expect(opSql(op, dialect())).toEqual([
           'ALTER TABLE "st_items" ALTER COLUMN "qty" SET NOT NULL',
@@ -251,11 +262,17 @@ forEachDialect((db) => {
       }
     });
 
-    it("addConstraint and dropConstraint", (ctx) => {
-      if (!db.caps.alterAddConstraint) return ctx.skip();
+    it("addConstraint and dropConstraint", () => {
       const [u] = t.uniqueConstraints;
       const [ck] = t.checkConstraints;
       const [fk] = t.foreignKeys;
+      if (!db.caps.alterAddConstraint) {
+        for (const c of [u!, ck!, fk!]) {
+          expect(() => opSql({ kind: "addConstraint", constraint: c }, dialect())).toThrow(/needs a table rebuild/);
+          expect(() => opSql({ kind: "dropConstraint", constraint: c }, dialect())).toThrow(/needs a table rebuild/);
+        }
+        return;
+      }
       const add = [u!, ck!, fk!].map((c) => opSql({ kind: "addConstraint", constraint: c }, dialect())[0]);
       expect(add).toEqual([
         `ALTER TABLE ${q("st_items")} ADD CONSTRAINT ${q("uq_st_items_code")} UNIQUE (${q("code")})`,
@@ -277,20 +294,33 @@ forEachDialect((db) => {
         ]);
     });
 
-    it("addColumn of an enum: its values in a CHECK where enums are not native", (ctx) => {
-      if (db.caps.nativeEnum) return ctx.skip();
+    it("addColumn of an enum: its values in a CHECK where enums are not native, the native type elsewhere", () => {
       const et = new Table("st_enum", new MetaData({ namingConvention: defaultNamingConvention }), {
         id: column(Integer, { primaryKey: true }),
         mood: column(Enum(["x", "y"], { name: "mood" }), { nullable: true }),
       });
+      if (db.caps.nativeEnum) {
+        const [stmt] = opSql({ kind: "addColumn", table: "st_enum", column: et.columnList[1]! }, dialect());
+        expect(stmt).not.toMatch(/CHECK/);
+        expect(stmt).toMatch(db.caps.enumTypes ? /"mood" "mood"/ : /ENUM\('x','y'\)|ENUM\('x', 'y'\)/);
+        return;
+      }
       expect(opSql({ kind: "addColumn", table: "st_enum", column: et.columnList[1]! }, dialect())).toEqual([
         `ALTER TABLE ${q("st_enum")} ADD COLUMN ${q("mood")} VARCHAR(1) CONSTRAINT ${q("ck_st_enum_mood")} CHECK (${q("mood")} IN ('x', 'y'))`,
       ]);
     });
 
-    it("alterColumn without a target column spells the type from the change", (ctx) => {
+    it("alterColumn without a target column spells the type from the change where ALTER COLUMN can", () => {
       // PostgreSQL's spelling (ALTER COLUMN … TYPE … USING); MySQL's MODIFY needs the target, SQLite refuses.
-      if (db.name !== "postgresql") return ctx.skip();
+      const op: MigrationOp = { kind: "alterColumn", table: "st_items", column: "code", type: { from: Str(5), to: Str(12) } };
+      if (!db.caps.alterColumn) {
+        expect(() => opSql(op, dialect())).toThrow(/needs a table rebuild/);
+        return;
+      }
+      if (db.name !== "postgresql") {
+        expect(() => opSql(op, dialect())).toThrow(/needs its target column/);
+        return;
+      }
       expect(opSql({ kind: "alterColumn", table: "st_items", column: "code", type: { from: Str(5), to: Str(12) } }, dialect())).toEqual([
         `ALTER TABLE ${q("st_items")} ALTER COLUMN ${q("code")} TYPE VARCHAR(12) USING ${q("code")}::VARCHAR(12)`,
       ]);
@@ -304,9 +334,12 @@ forEachDialect((db) => {
       expect(opSql({ kind: "dropIndex", index: ix }, dialect())[0]).toMatch(new RegExp(`^DROP INDEX ${q("ix_st_code")}`));
     });
 
-    it("enum types: created, dropped, values added where the new list has them", (ctx) => {
-      if (!db.caps.enumTypes) return ctx.skip();
+    it("enum types: created, dropped, values added where the new list has them; refused where enums belong to columns", () => {
       const d = dialect();
+      if (!db.caps.enumTypes) {
+        expect(() => opSql({ kind: "createEnum", name: "mood", values: ["a"] }, d)).toThrow(/no enum types of their own/);
+        return;
+      }
       expect(opSql({ kind: "createEnum", name: "mood", values: ["sad", "ok"] }, d)).toEqual([`CREATE TYPE "mood" AS ENUM ('sad', 'ok')`]);
       expect(opSql({ kind: "dropEnum", name: "mood", values: ["sad", "ok"] }, d)).toEqual([`DROP TYPE "mood"`]);
       const alter = (from: string[], to: string[]) => opSql({ kind: "alterEnum", name: "mood", values: { from, to } }, d);
@@ -320,11 +353,6 @@ forEachDialect((db) => {
         /cannot remove values from an enum type \(alterEnum mood removes 'ok'\); create a new type/,
       );
       expect(() => alter(["sad", "ok"], ["ok", "sad"])).toThrow(/cannot reorder the values of an enum type.*create a new type/);
-    });
-
-    it("enum types are refused where enums belong to columns", (ctx) => {
-      if (db.caps.enumTypes) return ctx.skip();
-      expect(() => opSql({ kind: "createEnum", name: "mood", values: ["a"] }, dialect())).toThrow(/no enum types of their own/);
     });
   });
 
