@@ -74,3 +74,14 @@ export interface Introspector {
   /** Enum types (PostgreSQL); empty on databases whose enums belong to columns. */
   enums(conn: DriverConnection): Promise<ReflectedEnum[]>;
 }
+
+/** Runs a catalog query on a driver connection and returns its rows as arrays (introspectors, locks). */
+export async function catalogRows(conn: DriverConnection, sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+  const r = await conn.execute(sql, params as unknown[], {});
+  return (r.rows ?? []) as unknown[][];
+}
+
+/** The first value of a catalog query's first row. */
+export async function catalogValue(conn: DriverConnection, sql: string, params: readonly unknown[] = []): Promise<unknown> {
+  return (await catalogRows(conn, sql, params))[0]?.[0];
+}

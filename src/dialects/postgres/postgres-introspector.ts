@@ -21,13 +21,11 @@ import type {
   ReflectedIndex,
   ReflectedTable,
 } from "../../engine/introspection.js";
+import { catalogRows } from "../../engine/introspection.js";
 
 type Row = readonly unknown[];
 
-async function query(conn: DriverConnection, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-  const r = await conn.execute(sql, params as unknown[], {});
-  return (r.rows ?? []) as Row[];
-}
+const query: (conn: DriverConnection, sql: string, params?: readonly unknown[]) => Promise<Row[]> = catalogRows;
 
 const str = (v: unknown): string => String(v);
 const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));

@@ -15,6 +15,7 @@ import type {
   ReflectedIndex,
   ReflectedTable,
 } from "../../engine/introspection.js";
+import { catalogRows } from "../../engine/introspection.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
 import { BigInteger, Float, Integer, Numeric, SmallInteger } from "../../sql/types/numeric-types.js";
 import { Enum, String as Str, Text, Uuid } from "../../sql/types/string-types.js";
@@ -23,11 +24,7 @@ import { Boolean as Bool, Json, LargeBinary } from "../../sql/types/misc-types.j
 
 type Row = unknown[];
 
-async function rows(conn: DriverConnection, sql: string, params: unknown[] = []): Promise<Row[]> {
-  let r = conn.execute(sql, params, {});
-  if (r instanceof Promise) r = await r;
-  return (r.rows ?? []) as Row[];
-}
+const rows = catalogRows;
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

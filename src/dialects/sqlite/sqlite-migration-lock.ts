@@ -5,28 +5,24 @@
  */
 import type { DriverConnection } from "../../engine/dialect.js";
 import type { MigrationLockImpl } from "../../engine/migration-lock.js";
-
-async function run(conn: DriverConnection, sql: string): Promise<unknown[][]> {
-  const r = await conn.execute(sql, [], {});
-  return (r.rows ?? []) as unknown[][];
-}
+import { catalogRows } from "../../engine/introspection.js";
 
 export class SqliteMigrationLock implements MigrationLockImpl {
   readonly isTransaction = true;
   async tryAcquire(conn: DriverConnection): Promise<boolean> {
-    const previous = (await run(conn, "PRAGMA busy_timeout"))[0]?.[0] ?? 5000;
-    await run(conn, "PRAGMA busy_timeout = 0");
+    const previous = (await catalogRows(conn, "PRAGMA busy_timeout"))[0]?.[0] ?? 5000;
+    await catalogRows(conn, "PRAGMA busy_timeout = 0");
     try {
-      await run(conn, "BEGIN EXCLUSIVE");
+      await catalogRows(conn, "BEGIN EXCLUSIVE");
       return true;
     } catch (err) {
       if (/SQLITE_BUSY|database is locked/i.test(`${(err as { code?: string }).code ?? ""} ${(err as Error).message}`)) return false;
       throw err;
     } finally {
-      await run(conn, `PRAGMA busy_timeout = ${Number(previous)}`);
+      await catalogRows(conn, `PRAGMA busy_timeout = ${Number(previous)}`);
     }
   }
   async release(conn: DriverConnection): Promise<void> {
-    if (conn.inTransaction()) await run(conn, "COMMIT");
+    if (conn.inTransaction()) await catalogRows(conn, "COMMIT");
   }
 }
