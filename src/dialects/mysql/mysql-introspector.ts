@@ -11,7 +11,7 @@
  *   no exact match for map to the nearest one (other `char(n)`: String(n); `tinyint`/`year`:
  *   SmallInteger; `mediumint`: Integer; single-precision `float`: Float; any TEXT: Text; any BLOB or
  *   (VAR)BINARY: LargeBinary; `bit(1)`: Boolean; SET: Text). Unsigned integers keep their signed
- *   athanor type (`typeText` says `unsigned`). Anything else (spatial types…) is UNTYPED.
+ *   athanor type (`typeText` says `unsigned`). Anything else (spatial types…) is a NativeType with its spelling.
  * - Defaults: "no default" is undefined, including MariaDB's `NULL` for a nullable column and an
  *   explicit DEFAULT NULL (they behave the same). MariaDB (10.2.7+) reports defaults as SQL text
  *   and is passed through; MySQL reports literals unquoted and expressions (EXTRA
@@ -46,7 +46,7 @@ import type {
   ReflectedTable,
 } from "../../engine/introspection.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
-import { UNTYPED } from "../../sql/types/sql-type.js";
+import { NativeType } from "../../sql/types/native-type.js";
 import { BigInteger, Float, Integer, Numeric, SmallInteger } from "../../sql/types/numeric-types.js";
 import { Enum, String as StringOf, Text, Uuid } from "../../sql/types/string-types.js";
 import { DateOnly, DateTime, Time } from "../../sql/types/temporal-types.js";
@@ -189,7 +189,8 @@ export function mysqlColumnType(dataType: string, columnType: string, json: bool
     case "bit":
       return typeArgs(lower)[0] === 1 ? Boolean : LargeBinary;
     default:
-      return UNTYPED;
+      // Spatial and other types athanor has no class for keep their spelling.
+      return new NativeType(columnType);
   }
 }
 

@@ -6,6 +6,7 @@
  * naming the table, the column and the type, never a silent approximation.
  */
 import { SchemaError } from "../../util/errors.js";
+import { NativeType } from "../../sql/types/native-type.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
 import { BigInteger, Float, Integer, Numeric, SmallInteger } from "../../sql/types/numeric-types.js";
 import { Enum, String as StringT, Text, Uuid } from "../../sql/types/string-types.js";
@@ -94,9 +95,8 @@ function columnType(table: string, column: string, t: TypeInfo): SqlType<unknown
     const plain = PLAIN_TYPES[t.typname];
     if (plain) return plain;
   }
-  throw new SchemaError(
-    `table ${table}, column ${column}: cannot reflect the PostgreSQL type ${t.typeText}; athanor has no matching type (supported: varchar, text, smallint, integer, bigint, numeric, real, double precision, boolean, timestamp [with time zone], date, time, uuid, json, jsonb, bytea and enum types)`,
-  );
+  // char(n), arrays, domains, intervals, inet…: no athanor type matches; the column keeps the spelling.
+  return new NativeType(t.typeText);
 }
 
 /** `CHECK (cond)` (optionally followed by NOT VALID / NO INHERIT) → `cond`. */

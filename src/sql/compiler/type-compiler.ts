@@ -8,6 +8,7 @@ import type { NumericType } from "../types/numeric-types.js";
 import type { StringType, EnumType } from "../types/string-types.js";
 import type { DateTimeType } from "../types/temporal-types.js";
 import type { TypeDecorator } from "../types/type-decorator.js";
+import type { NativeType } from "../types/native-type.js";
 import type { IdentifierPreparer } from "./identifier-preparer.js";
 
 /** Where a type is being rendered, for types whose spelling depends on the column (enums). */
@@ -60,6 +61,8 @@ export class TypeCompiler {
         return this.largeBinary();
       case "Decorator":
         return this.ddl((type as unknown as TypeDecorator<unknown>).impl, ctx);
+      case "Native":
+        return (type as unknown as NativeType).spelling;
       case "Null":
         throw new CompileError("a column needs a SQL type; raw/untyped expressions have none");
     }

@@ -16,3 +16,4 @@ export { String, Text, Uuid, Enum, StringType, TextType, UuidType, EnumType, typ
 export { DateOnly, DateTime, Time, DateOnlyType, DateTimeType, TimeType, type DateTimeOptions } from "./temporal-types.js";
 export { Boolean, Json, Jsonb, LargeBinary, BooleanType, JsonType, JsonbType, LargeBinaryType } from "./misc-types.js";
 export { TypeDecorator, customType, type CustomTypeOptions } from "./type-decorator.js";
+export { NativeType, nativeType } from "./native-type.js";

@@ -24,6 +24,7 @@ export type TypeKind =
   | "Enum"
   | "LargeBinary"
   | "Null"
+  | "Native"
   | "Decorator";
 
 /** Thrown by {@link SqlType.validate}; the executor adds which column or parameter the value was for. */

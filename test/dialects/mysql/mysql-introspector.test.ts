@@ -340,7 +340,7 @@ describe("MySQL catalog text", () => {
     expect(mysqlColumnType("int", "int", false).describe()).toBe("Integer");
     expect(mysqlColumnType("decimal", "decimal(65,30)", false).describe()).toBe("Numeric(65,30)");
     expect(mysqlColumnType("longtext", "longtext", false).describe()).toBe("Text");
-    expect(mysqlColumnType("geometry", "geometry", false).kind).toBe("Null");
+    expect(mysqlColumnType("geometry", "geometry", false)).toMatchObject({ kind: "Native", spelling: "geometry" });
     expect(parseEnumValues("enum('','a''b','c\\\\d')")).toEqual(["", "a'b", "c\\d"]);
   });
 });

@@ -19,9 +19,9 @@ import {
   Jsonb,
   LargeBinary,
   MetaData,
+  nativeType,
   Numeric,
   primaryKey,
-  SchemaError,
   SmallInteger,
   sql,
   String as Str,
@@ -33,6 +33,8 @@ import {
   type Connection,
 } from "athanor";
 import type { ReflectedColumn, ReflectedTable } from "../../../src/engine/introspection.js";
+import { reflect as reflectDatabase } from "../../../src/migrate/reflect.js";
+import { compareMetadata } from "../../../src/migrate/compare/compare.js";
 import { forDialect } from "../../support/dialects.js";
 
 forDialect("postgresql", (db) => {
@@ -264,13 +266,12 @@ forDialect("postgresql", (db) => {
     expect(t?.primaryKey).toEqual({ name: "legacy_pkey", columns: ["id"] });
   });
 
-  it("refuses a type athanor cannot express, naming the table, column and type", async () => {
-    const err = await reflect("odd").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SchemaError);
-    expect((err as Error).message).toMatch(/table odd, column addr: cannot reflect the PostgreSQL type inet/);
+  it("keeps the spelling of a type athanor has no class for", async () => {
+    const t = await reflect("odd");
+    expect(col(t, "addr").type).toMatchObject({ kind: "Native", spelling: "inet" });
   });
 
-  it("refuses char(n), arrays, domains, intervals and time with time zone rather than guessing", async () => {
+  it("gives char(n), arrays, domains, intervals and time with time zone their own spelling rather than guessing", async () => {
     const raw = conn._driverConnection();
     for (const [type, shown] of [
       ["char(3)", "character(3)"],
@@ -281,9 +282,9 @@ forDialect("postgresql", (db) => {
     ] as const) {
       await raw.execute(`create table weird (id integer, x ${type})`, [], {});
       try {
-        const err = await reflect("weird").catch((e: unknown) => e);
-        expect(err).toBeInstanceOf(SchemaError);
-        expect((err as Error).message).toContain(`table weird, column x: cannot reflect the PostgreSQL type ${shown};`);
+        const t = await reflect("weird");
+        expect(col(t, "x").type, type).toMatchObject({ kind: "Native", spelling: shown });
+        expect(col(t, "x").typeText).toBe(shown);
       } finally {
         await raw.execute("drop table weird", [], {});
       }
@@ -416,5 +417,18 @@ describe("checkCondition", () => {
     expect(checkCondition("CHECK (a > 0)")).toBe("a > 0");
     expect(checkCondition("CHECK ((a > 0) OR (b = ')'::text)) NOT VALID")).toBe("(a > 0) OR (b = ')'::text)");
     expect(checkCondition("CHECK (a > 0) NO INHERIT")).toBe("a > 0");
+  });
+});
+
+forDialect("postgresql", (db) => {
+  it("a nativeType column compares equal to its reflection (autogenerate sees no change)", async () => {
+    const md = new MetaData();
+    new Table("native_cols", md, { id: column(Integer, { primaryKey: true }), addr: column(nativeType("inet"), { nullable: true }) });
+    await md.createAll(db.engine);
+    const r = await reflectDatabase(db.engine, { only: ["native_cols"] });
+    expect(r.tables.get("native_cols")!.columns[1]!.type).toMatchObject({ kind: "Native", spelling: "inet" });
+    expect(compareMetadata(md, r, db.engine.dialect)).toEqual([]);
+    await db.engine.execute(sql`insert into native_cols (id, addr) values (1, '10.0.0.1')`);
+    expect((await db.engine.execute(sql`select addr from native_cols`)).rows[0]).toEqual({ addr: "10.0.0.1" });
   });
 });
