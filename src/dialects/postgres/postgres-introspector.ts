@@ -135,7 +135,9 @@ export class PostgresIntrospector implements Introspector {
     const rows = await query(
       conn,
       "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
-        `WHERE c.relkind IN ${TABLE_KINDS} AND n.nspname = current_schema()`,
+        // Partitions are part of their partitioned table, which the model declares; listing them
+        // would make autogenerate propose dropping them.
+        `WHERE c.relkind IN ${TABLE_KINDS} AND NOT c.relispartition AND n.nspname = current_schema()`,
     );
     return rows.map((r) => str(r[0])).sort();
   }
