@@ -4,7 +4,8 @@
  * The ORM's Session turns the descriptor's columns back into instances.
  */
 import type { ExprNode } from "../nodes/expression-nodes.js";
-import type { FromItem, SelectItemNode } from "../nodes/from-nodes.js";
+import type { FromItem, NamedFrom, SelectItemNode } from "../nodes/from-nodes.js";
+import type { Expression } from "../elements/expression.js";
 import type { Table } from "../schema/table.js";
 
 /** Symbol under which a mapped class exposes its {@link EntityDescriptor}. */
@@ -35,6 +36,24 @@ export interface EntityDescriptor {
 /** A mapped class, as the Core sees it. */
 export interface EntitySource {
   readonly [ENTITY]: EntityDescriptor;
+}
+
+/** Symbol under which a relationship attribute (`Order.user`) says how to join along it. */
+export const JOIN_PATH: unique symbol = Symbol.for("athanor.joinPath");
+
+/** One join of a path: the FROM item to join and its ON condition. */
+export interface JoinStep {
+  readonly target: EntitySource | NamedFrom;
+  readonly on: Expression<boolean, any>;
+}
+
+/** Something a statement can join along (a relationship: one step, or two through an association table). */
+export interface JoinPathSource {
+  [JOIN_PATH](): readonly JoinStep[];
+}
+
+export function isJoinPathSource(v: unknown): v is JoinPathSource {
+  return typeof v === "object" && v !== null && JOIN_PATH in v;
 }
 
 /** Whether a value is a mapped class (or anything exposing an entity descriptor). */

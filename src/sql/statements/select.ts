@@ -16,7 +16,7 @@ import {
   type SelectNode,
 } from "../nodes/from-nodes.js";
 import { namedFromsOf, selectFroms } from "../nodes/node-walk.js";
-import { ENTITY, isEntitySource, type EntitySource } from "./entity.js";
+import { ENTITY, isEntitySource, isJoinPathSource, JOIN_PATH, type EntitySource, type JoinPathSource } from "./entity.js";
 import { BOOLEAN_TYPE, INTEGER_TYPE } from "../elements/builtin-types.js";
 import { Expression } from "../elements/expression.js";
 import { and, conditionNode, type Condition } from "../elements/conjunctions.js";
@@ -166,7 +166,17 @@ export class Select<R = unknown, S = unknown> extends SelectBase<R, S> {
     return criteria.length ? next.where(...criteria) : next;
   }
 
-  #join(type: JoinNode["type"], target: FromArg, on: Condition | undefined, lateral = false): Select<R, S> {
+  #join(type: JoinNode["type"], target: FromArg | JoinPathSource, on: Condition | undefined, lateral = false): Select<R, S> {
+    if (isJoinPathSource(target)) {
+      // A relationship (`Order.user`): its own condition(s), and the association table for many-to-many.
+      if (on !== undefined)
+        throw new ArgumentError(
+          `${String(target)}: a join along a relationship uses the relationship's own condition; leave out the ON condition`,
+        );
+      let next: Select<R, S> = this;
+      for (const step of target[JOIN_PATH]()) next = next.#join(type, step.target, step.on);
+      return next;
+    }
     const resolved = resolveFrom(target, `${type.toLowerCase()} join`);
     const right = resolved.named;
     // Join onto the most recent explicit FROM item, or else the first table the select references.
@@ -190,20 +200,24 @@ export class Select<R = unknown, S = unknown> extends SelectBase<R, S> {
     const join: JoinNode = { kind: "Join", type, left, right: resolved.item, on: onNode, lateral };
     return this.#with({ from: [...rest, join] });
   }
-  /** `INNER JOIN target ON …`; without `on`, the condition comes from the one foreign key between them. */
-  join(target: FromArg, on?: Condition): Select<R, S> {
+  /**
+   * `INNER JOIN target ON …`; without `on`, the condition comes from the one foreign key between
+   * them. A relationship attribute (`Order.user`) joins along the relationship (two joins through
+   * the association table of a many-to-many).
+   */
+  join(target: FromArg | JoinPathSource, on?: Condition): Select<R, S> {
     return this.#join("INNER", target, on);
   }
   /** `LEFT OUTER JOIN` */
-  leftJoin(target: FromArg, on?: Condition): Select<R, S> {
+  leftJoin(target: FromArg | JoinPathSource, on?: Condition): Select<R, S> {
     return this.#join("LEFT", target, on);
   }
   /** `RIGHT OUTER JOIN` (SQLite ≥ 3.39). */
-  rightJoin(target: FromArg, on?: Condition): Select<R, S> {
+  rightJoin(target: FromArg | JoinPathSource, on?: Condition): Select<R, S> {
     return this.#join("RIGHT", target, on);
   }
   /** `FULL OUTER JOIN` (PostgreSQL, SQLite ≥ 3.39; MySQL has none and refuses it). */
-  fullJoin(target: FromArg, on?: Condition): Select<R, S> {
+  fullJoin(target: FromArg | JoinPathSource, on?: Condition): Select<R, S> {
     return this.#join("FULL", target, on);
   }
   /** `CROSS JOIN` */
