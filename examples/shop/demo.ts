@@ -249,7 +249,7 @@ try {
   await step("contains-eager: filter on the joined customer, fill order.user from the same rows", async () => {
     const orders = await session.scalars(
       select(Order, User)
-        .join(User, User.id.eq(Order.userId))
+        .join(Order.user)
         .where(User.email.eq("customer12@example.com"), Order.status.eq("delivered"))
         .options(containsEager(Order.user)),
     );
