@@ -87,7 +87,9 @@ export async function applyOps(conn: Connection, ops: readonly MigrationOp[]): P
   const run = async () => {
     for (const step of steps) {
       if (step.kind === "sql") for (const sql of step.statements) await conn._runRaw(sql);
-      else await runBatch(conn, step.table, step.ops);
+      // A rebuild is always one transaction, even where other DDL is not.
+      else if (conn.inTransaction) await runBatch(conn, step.table, step.ops);
+      else await conn.transaction(() => runBatch(conn, step.table, step.ops));
     }
   };
   const transactional = async () => {

@@ -39,8 +39,13 @@ export type BatchOp = Extract<MigrationOp, { kind: "alterColumn" | "addConstrain
 /** What a rebuild starts from: the live table, the other tables (foreign keys), and the schema objects to recreate. */
 export interface BatchSource {
   readonly table: ReflectedTable;
-  /** The other tables of the database (the targets of foreign keys). */
+  /** The tables the table's foreign keys (before and after the operations) point at. */
   readonly others: readonly ReflectedTable[];
+  /**
+   * Whether the rowid key is declared AUTOINCREMENT, and the highest id it handed out
+   * (sqlite_sequence, which DROP TABLE forgets: restored so deleted ids are never reused).
+   */
+  readonly autoincrement?: { readonly seq: number | undefined };
   /** CREATE INDEX statements of the table's explicit indexes, by index name. */
   readonly indexSql: ReadonlyMap<string, string>;
   /** Every view and trigger of the database, in creation order. */
@@ -187,11 +192,12 @@ export function batchTarget(source: ReflectedTable, ops: readonly BatchOp[], dia
  */
 export function batchSql(source: BatchSource, ops: readonly BatchOp[], dialect: Dialect): string[] {
   const q = (name: string) => dialect.preparer.quote(name);
+  const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
   const target = batchTarget(source.table, ops, dialect);
   const md = new MetaData();
   for (const t of source.others) if (t.name !== target.name) tableFromReflection(md, t);
   // Indexes are recreated from their own statements (exact spelling), not from the Table.
-  const table: Table = tableFromReflection(md, { ...target, indexes: [] });
+  const table: Table = tableFromReflection(md, { ...target, indexes: [] }, { sqliteAutoincrement: source.autoincrement !== undefined });
   const ddl = dialect.createDdlCompiler();
   const [create, ...rest] = ddl.createTable(table);
   const name = target.name;
@@ -204,6 +210,14 @@ export function batchSql(source: BatchSource, ops: readonly BatchOp[], dialect: 
     if (sql === undefined) throw new CompileError(`batch mode: no CREATE INDEX statement for index ${ix.name} on ${name}`);
     return sql;
   });
+  const seq = source.autoincrement?.seq;
+  const sequence =
+    seq === undefined || !table.sqliteAutoincrement
+      ? []
+      : [
+          `UPDATE sqlite_sequence SET seq = ${seq} WHERE name = ${lit(name)} AND seq < ${seq}`,
+          `INSERT INTO sqlite_sequence (name, seq) SELECT ${lit(name)}, ${seq} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${lit(name)})`,
+        ];
   return [
     ...source.triggers.map((t) => `DROP TRIGGER ${q(t.name)}`),
     ...[...source.views].reverse().map((v) => `DROP VIEW ${q(v.name)}`),
@@ -212,6 +226,7 @@ export function batchSql(source: BatchSource, ops: readonly BatchOp[], dialect: 
     `INSERT INTO ${q(copy)} (${kept.join(", ")}) SELECT ${kept.join(", ")} FROM ${q(name)}`,
     `DROP TABLE ${q(name)}`,
     `ALTER TABLE ${q(copy)} RENAME TO ${q(name)}`,
+    ...sequence,
     ...indexSql,
     ...source.views.map((v) => v.sql),
     ...source.triggers.map((t) => t.sql),
@@ -219,21 +234,30 @@ export function batchSql(source: BatchSource, ops: readonly BatchOp[], dialect: 
 }
 
 /** Reads what a rebuild of `name` starts from on a live connection. */
-export async function readBatchSource(conn: Connection, name: string): Promise<BatchSource> {
+export async function readBatchSource(conn: Connection, name: string, ops: readonly BatchOp[] = []): Promise<BatchSource> {
   const driver = conn._driverConnection();
   const introspector = conn.dialect.introspector;
   const table = await introspector.table(driver, name);
   if (!table) throw new CompileError(`batch mode: no table named ${name} in the database`);
+  const referred = new Set(table.foreignKeys.map((f) => f.referredTable));
+  for (const op of ops)
+    if (op.kind === "addConstraint" && op.constraint.kind === "ForeignKey") referred.add(op.constraint.resolve().table.name);
+  referred.delete(name);
   const others: ReflectedTable[] = [];
-  for (const n of await introspector.tableNames(driver)) {
-    if (n === name) continue;
+  for (const n of referred) {
     const t = await introspector.table(driver, n);
     if (t) others.push(t);
   }
   const master = await catalogRows(
     driver,
-    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'view', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
+    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'view', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
   );
+  const createSql = String(master.find((r) => r[0] === "table" && r[1] === name)?.[3] ?? "");
+  let autoincrement: BatchSource["autoincrement"];
+  if (/\bAUTOINCREMENT\b/i.test(createSql)) {
+    const seq = await catalogValue(driver, "SELECT seq FROM sqlite_sequence WHERE name = ?", [name]);
+    autoincrement = { seq: seq === undefined || seq === null ? undefined : Number(seq) };
+  }
   const of = (type: string) =>
     master.filter((r) => r[0] === type).map((r) => ({ name: String(r[1]), table: String(r[2]), sql: String(r[3]) }));
   const indexSql = new Map(
@@ -241,7 +265,7 @@ export async function readBatchSource(conn: Connection, name: string): Promise<B
       .filter((r) => r.table === name)
       .map((r) => [r.name, r.sql] as const),
   );
-  return { table, others, indexSql, views: of("view"), triggers: of("trigger") };
+  return { table, others, indexSql, views: of("view"), triggers: of("trigger"), autoincrement };
 }
 
 /** Rows `PRAGMA foreign_key_check` reports: table, rowid, parent, foreign key id. */
@@ -251,7 +275,7 @@ async function foreignKeyViolations(conn: Connection): Promise<unknown[][]> {
 
 /** Rebuilds one table with the operations applied, inside the caller's transaction (foreign keys off). */
 export async function runBatch(conn: Connection, table: string, ops: readonly BatchOp[]): Promise<void> {
-  const source = await readBatchSource(conn, table);
+  const source = await readBatchSource(conn, table, ops);
   for (const sql of batchSql(source, ops, conn.dialect)) await conn._runRaw(sql);
   const violations = await foreignKeyViolations(conn);
   if (violations.length > 0) {

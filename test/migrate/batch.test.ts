@@ -265,6 +265,80 @@ forDialect("sqlite", (db) => {
       expect(await q(db, "PRAGMA foreign_keys")).toEqual([[1]]);
     });
 
+    it("a self-referencing table, rebuilt with legacy_alter_table ON or OFF: its own and its children's keys point at it", async () => {
+      for (const legacy of ["ON", "OFF"]) {
+        const p = `bl${legacy.toLowerCase()}`;
+        const model = (nullable: boolean) => {
+          const md = new MetaData({ namingConvention: defaultNamingConvention });
+          new Table(`${p}_node`, md, {
+            id: column(Integer, { primaryKey: true }),
+            parentId: column(Integer, {
+              name: "parent_id",
+              nullable: true,
+              foreignKey: foreignKey(`${p}_node.id`, { onDelete: "CASCADE" }),
+            }),
+            label: column(Str(20), { nullable }),
+          });
+          new Table(`${p}_leaf`, md, {
+            id: column(Integer, { primaryKey: true }),
+            nodeId: column(Integer, { name: "node_id", foreignKey: foreignKey(`${p}_node.id`, { onDelete: "CASCADE" }) }),
+          });
+          return md;
+        };
+        await model(true).createAll(db.engine);
+        await q(
+          db,
+          `INSERT INTO "${p}_node" (id, parent_id, label) VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 2, 'b')`,
+          `INSERT INTO "${p}_leaf" (id, node_id) VALUES (1, 1), (2, 2), (3, 3)`,
+        );
+        const only = (n: string) => n.startsWith(`${p}_`);
+        const ops = await opsFor(db, model(false), only);
+        expect(ops.map((o) => o.kind)).toEqual(["alterColumn"]);
+        // The pool keeps one connection: the setting holds for applyOps' connection.
+        await q(db, `PRAGMA legacy_alter_table = ${legacy}`);
+        try {
+          await apply(db, ops);
+        } finally {
+          await q(db, "PRAGMA legacy_alter_table = OFF");
+        }
+        expect(await count(db, `${p}_node`)).toBe(3);
+        expect(await count(db, `${p}_leaf`)).toBe(3);
+        expect((await q(db, `PRAGMA foreign_key_list("${p}_node")`)).map((r) => r[2])).toEqual([`${p}_node`]);
+        expect((await q(db, `PRAGMA foreign_key_list("${p}_leaf")`)).map((r) => r[2])).toEqual([`${p}_node`]);
+        await expect(q(db, `INSERT INTO "${p}_node" (id, parent_id, label) VALUES (9, 99, 'x')`)).rejects.toBeInstanceOf(IntegrityError);
+        await expect(q(db, `INSERT INTO "${p}_leaf" (id, node_id) VALUES (9, 99)`)).rejects.toBeInstanceOf(IntegrityError);
+        // Cascades work again, through the self-reference and into the children.
+        await q(db, `DELETE FROM "${p}_node" WHERE id = 2`);
+        expect(await count(db, `${p}_node`)).toBe(1);
+        expect(await count(db, `${p}_leaf`)).toBe(1);
+        expect(await opsFor(db, model(false), only)).toEqual([]);
+      }
+    });
+
+    it("AUTOINCREMENT survives, and with it the highest id handed out (deleted ids are not reused)", async () => {
+      const p = "ba";
+      const model = (nullable: boolean) => {
+        const md = new MetaData({ namingConvention: defaultNamingConvention });
+        new Table(
+          `${p}_seq`,
+          md,
+          { id: column(Integer, { primaryKey: true }), v: column(Str(5), { nullable }) },
+          { sqliteAutoincrement: true },
+        );
+        return md;
+      };
+      await model(true).createAll(db.engine);
+      await q(db, `INSERT INTO "${p}_seq" (v) VALUES ('a'), ('b'), ('c'), ('d')`, `DELETE FROM "${p}_seq" WHERE id >= 3`);
+      const only = (n: string) => n.startsWith(`${p}_`);
+      await apply(db, await opsFor(db, model(false), only));
+      const create = (await q(db, `SELECT sql FROM sqlite_master WHERE name = '${p}_seq'`))[0]![0];
+      expect(String(create)).toMatch(/PRIMARY KEY AUTOINCREMENT/);
+      expect(String(create)).toMatch(/"v" VARCHAR\(5\) NOT NULL/);
+      expect(await q(db, `SELECT name, seq FROM sqlite_sequence WHERE name LIKE '%${p}_seq'`)).toEqual([[`${p}_seq`, 4]]);
+      await q(db, `INSERT INTO "${p}_seq" (v) VALUES ('e')`);
+      expect(await q(db, `SELECT id FROM "${p}_seq" ORDER BY id`)).toEqual([[1], [2], [5]]);
+    });
+
     it("refuses inside an open transaction while foreign keys are enforced (the PRAGMA would be ignored)", async () => {
       const p = "bt";
       await createParent(db, p);
