@@ -3,12 +3,14 @@
  * (opSql), which run on a connection (applyOps) or are printed (opsSql, the offline mode: the same
  * statements, collected instead of run). Nothing here knows a database: the dialect's DDL compiler
  * spells each statement and refuses what its database cannot do in place (SQLite's ALTER TABLE
- * cannot change a column or a constraint: that needs a table rebuild, batch mode).
+ * cannot change a column or a constraint: that needs a table rebuild, batch mode, which applyOps
+ * runs through batch.ts; offline, opSql still refuses it, as the rebuild reads the live table).
  */
 import type { Connection } from "../engine/connection.js";
 import type { Dialect } from "../engine/dialect.js";
 import type { DdlCompiler } from "../sql/compiler/ddl-compiler.js";
 import type { MigrationOp } from "./operations.js";
+import { batchTable, needsBatch, runBatch, withForeignKeysOff, type BatchOp } from "./batch.js";
 
 /** The statements that perform one operation, in order. Throws CompileError for what the database cannot do. */
 export function opSql(op: MigrationOp, dialect: Dialect, ddl: DdlCompiler = dialect.createDdlCompiler()): string[] {
@@ -47,18 +49,53 @@ export function opsSql(ops: readonly MigrationOp[], dialect: Dialect): string[] 
   return ops.flatMap((op) => opSql(op, dialect, ddl));
 }
 
+/** One step of applyOps: statements compiled beforehand, or a table rebuilt in batch mode. */
+type Step =
+  { readonly kind: "sql"; readonly statements: string[] } | { readonly kind: "batch"; readonly table: string; readonly ops: BatchOp[] };
+
+/** The steps of a list of operations: consecutive operations on one table that ALTER cannot do become one batch. */
+function plan(ops: readonly MigrationOp[], dialect: Dialect): Step[] {
+  const ddl = dialect.createDdlCompiler();
+  const steps: Step[] = [];
+  for (const op of ops) {
+    const last = steps[steps.length - 1];
+    if (needsBatch(op, dialect)) {
+      const table = batchTable(op);
+      if (last?.kind === "batch" && last.table === table) last.ops.push(op);
+      else steps.push({ kind: "batch", table, ops: [op] });
+    } else if (last?.kind === "sql") last.statements.push(...opSql(op, dialect, ddl));
+    else steps.push({ kind: "sql", statements: opSql(op, dialect, ddl) });
+  }
+  return steps;
+}
+
 /**
  * Runs the operations on a connection. Every statement is compiled before the first runs, so an
  * operation the database cannot do fails before anything changes. Where DDL is transactional
  * (`caps.transactionalDdl`) all of it runs in one transaction (a savepoint inside an open one) and
  * a failure leaves the schema as it was; elsewhere (MySQL) statements run and commit one by one,
  * and a failure leaves the ones before it done.
+ *
+ * Operations ALTER TABLE cannot do (SQLite: alterColumn, add/drop constraint, DROP COLUMN before
+ * 3.35) rebuild their table in batch mode (batch.ts), one rebuild per run of consecutive
+ * operations on one table, compiled when its turn comes (it reads the table as the earlier
+ * operations left it). Foreign-key enforcement is turned off before the transaction opens and
+ * restored after it ends, as the rebuild drops the old table.
  */
 export async function applyOps(conn: Connection, ops: readonly MigrationOp[]): Promise<void> {
-  const statements = opsSql(ops, conn.dialect);
+  const steps = plan(ops, conn.dialect);
   const run = async () => {
-    for (const sql of statements) await conn._runRaw(sql);
+    for (const step of steps) {
+      if (step.kind === "sql") for (const sql of step.statements) await conn._runRaw(sql);
+      // A rebuild is always one transaction, even where other DDL is not.
+      else if (conn.inTransaction) await runBatch(conn, step.table, step.ops);
+      else await conn.transaction(() => runBatch(conn, step.table, step.ops));
+    }
   };
-  if (conn.dialect.caps.transactionalDdl) await conn.transaction(run);
-  else await run();
+  const transactional = async () => {
+    if (conn.dialect.caps.transactionalDdl) await conn.transaction(run);
+    else await run();
+  };
+  if (steps.some((s) => s.kind === "batch")) await withForeignKeysOff(conn, transactional);
+  else await transactional();
 }

@@ -58,8 +58,14 @@ export async function reflect(source: Engine | Connection, options: ReflectOptio
   }
 }
 
+/** Table options reflection cannot see in a ReflectedTable, given by a caller that read them (batch mode). */
+export interface ReflectedTableOptions {
+  /** SQLite's AUTOINCREMENT keyword on the rowid key. */
+  readonly sqliteAutoincrement?: boolean;
+}
+
 /** Builds the Table of a reflected table in `metadata` (foreign keys resolve by name, in any order). */
-export function tableFromReflection(metadata: MetaData, t: ReflectedTable): Table {
+export function tableFromReflection(metadata: MetaData, t: ReflectedTable, options: ReflectedTableOptions = {}): Table {
   const pk = t.primaryKey?.columns ?? [];
   const defs: Record<string, ReturnType<typeof column>> = {};
   for (const c of t.columns) {
@@ -75,6 +81,7 @@ export function tableFromReflection(metadata: MetaData, t: ReflectedTable): Tabl
   const name = (n: string | undefined) => (n === undefined ? undefined : conv(n));
   return new Table(t.name, metadata, defs, {
     comment: t.comment,
+    sqliteAutoincrement: options.sqliteAutoincrement,
     items: (cols) => {
       const c = cols as Record<string, Column<string, unknown, boolean>>;
       const pick = (names: readonly string[]) => names.map((n) => c[n]!);
