@@ -10,6 +10,7 @@ import { beforeAll, expect, it } from "vitest";
 import pg from "pg";
 import mysql from "mysql2/promise";
 import { reflect, type Reflection } from "../../src/migrate/reflect.js";
+import { compareMetadata } from "../../src/migrate/compare/compare.js";
 import { forEachDialect, type DialectFixture } from "../support/dialects.js";
 
 const require = createRequire(import.meta.url);
@@ -130,5 +131,11 @@ forEachDialect((db) => {
       expect(r.metadata.tables.get(target.name)).toBe(target);
     }
     expect(track.foreignKeys).toHaveLength(3);
+  });
+
+  it("MetaData built from the reflection compares equal to the database (autogenerate finds nothing)", async () => {
+    const again = await reflect(db.engine);
+    expect(compareMetadata(r.metadata, again, db.engine.dialect)).toEqual([]);
+    expect(compareMetadata(r.metadata, again, db.engine.dialect, { compareServerDefault: true })).toEqual([]);
   });
 });
