@@ -34,6 +34,10 @@ export function opSql(op: MigrationOp, dialect: Dialect, ddl: DdlCompiler = dial
       return [ddl.addConstraint(op.constraint)];
     case "dropConstraint":
       return [ddl.dropConstraint(op.constraint)];
+    case "renameTable":
+      return [ddl.renameTable(op.from, op.to)];
+    case "renameColumn":
+      return [ddl.renameColumn(op.table, op.from, op.to)];
     case "createEnum":
       return ddl.createEnum(op.name, op.values);
     case "dropEnum":

@@ -41,6 +41,8 @@ export type MigrationOp =
   | { readonly kind: "dropIndex"; readonly index: Index }
   | { readonly kind: "addConstraint"; readonly constraint: UniqueConstraint | ForeignKeyConstraint | CheckConstraint }
   | { readonly kind: "dropConstraint"; readonly constraint: UniqueConstraint | ForeignKeyConstraint | CheckConstraint }
+  | { readonly kind: "renameTable"; readonly from: string; readonly to: string }
+  | { readonly kind: "renameColumn"; readonly table: string; readonly from: string; readonly to: string }
   | { readonly kind: "createEnum"; readonly name: string; readonly values: readonly string[] }
   | { readonly kind: "dropEnum"; readonly name: string; readonly values: readonly string[] }
   | { readonly kind: "alterEnum"; readonly name: string; readonly values: Change<readonly string[]> };

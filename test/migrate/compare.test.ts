@@ -44,6 +44,10 @@ function describeOp(op: MigrationOp): string {
     case "addConstraint":
     case "dropConstraint":
       return `${op.kind} ${op.constraint.kind} ${op.constraint.name}`;
+    case "renameTable":
+      return `renameTable ${op.from} ${op.to}`;
+    case "renameColumn":
+      return `renameColumn ${op.table}.${op.from} ${op.to}`;
     default:
       return `${op.kind} ${op.name}`;
   }

@@ -24,9 +24,9 @@
  *   unique indexes are reported in `uniques`, never in `indexes`, whether created by
  *   `CONSTRAINT … UNIQUE` or `CREATE UNIQUE INDEX`. Unique indexes with expression or prefix items
  *   go to `indexes` with unique: true.
- * - MySQL creates an index named like a foreign key on the key's columns when none exists; that
- *   index (name equal to a foreign key's name and columns exactly its columns) is left out, since a
- *   model never declares it.
+ * - MySQL creates an index on a foreign key's columns when none exists, named like the constraint
+ *   (or like its first column when the constraint was created without a name); that index (that
+ *   name, exactly the key's columns) is left out, since a model never declares it.
  * - Index items: a column name, or `{ expression }` for MySQL 8 functional key parts, prefix parts
  *   (`` `col`(10) ``) and descending parts (`` `col` DESC ``). MariaDB has no functional indexes
  *   (it indexes virtual columns instead) and MySQL has no partial indexes, so `where` is never set.
@@ -391,7 +391,13 @@ export class MySqlIntrospector implements Introspector {
         continue;
       }
       // The index MySQL adds for a foreign key that no other index serves.
-      if (!entry.unique && entry.plain && foreignKeys.some((fk) => fk.name === indexName && sameList(fk.columns, entry.items))) continue;
+      // InnoDB names the index it adds after the constraint, or after the first column when the constraint has no name given.
+      if (
+        !entry.unique &&
+        entry.plain &&
+        foreignKeys.some((fk) => (fk.name === indexName || fk.columns[0] === indexName) && sameList(fk.columns, entry.items))
+      )
+        continue;
       indexes.push({ name: indexName, items: entry.items, unique: entry.unique });
     }
     // UNIQUE constraints STATISTICS did not list (should not happen): columns from KEY_COLUMN_USAGE.

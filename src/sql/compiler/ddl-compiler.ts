@@ -277,6 +277,16 @@ export class DdlCompiler {
   }
 
   /** `ALTER TABLE t DROP COLUMN c` */
+  /** `ALTER TABLE a RENAME TO b` (every supported database; foreign keys of other tables follow the table). */
+  renameTable(from: string, to: string): string {
+    return `ALTER TABLE ${this.q.quote(from)} RENAME TO ${this.q.quote(to)}`;
+  }
+
+  /** `ALTER TABLE t RENAME COLUMN a TO b` (SQLite ≥ 3.25, MariaDB ≥ 10.5, MySQL 8). */
+  renameColumn(table: string, from: string, to: string): string {
+    return `ALTER TABLE ${this.q.quote(table)} RENAME COLUMN ${this.q.quote(from)} TO ${this.q.quote(to)}`;
+  }
+
   dropColumn(col: Column<string, unknown, boolean>): string {
     const table = col.table as Table;
     if (!this.dialect.caps.dropColumn) throw this.needsRebuild("dropColumn", table.name, `column ${col.name}`);
