@@ -28,6 +28,7 @@ import type {
 import type { ParsedUrl } from "./url.js";
 import type { Introspector } from "./introspection.js";
 import type { MigrationLockImpl } from "./migration-lock.js";
+import type { TableRebuildImpl } from "./table-rebuild.js";
 
 export abstract class DialectBase implements Dialect {
   abstract readonly name: string;
@@ -50,6 +51,7 @@ export abstract class DialectBase implements Dialect {
   abstract executeHints(types: readonly (SqlType<unknown> | undefined)[]): ExecuteHints;
   abstract readonly introspector: Introspector;
   abstract readonly migrationLock: MigrationLockImpl;
+  readonly tableRebuild: TableRebuildImpl | undefined = undefined;
 
   /** Bind processing of a built-in (non-decorator) type. */
   protected abstract bindFor(type: SqlType<unknown>): BindProcessor | undefined;

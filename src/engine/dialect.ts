@@ -13,6 +13,7 @@ import type { DdlCompiler } from "../sql/compiler/ddl-compiler.js";
 import type { ParsedUrl } from "./url.js";
 import type { Introspector } from "./introspection.js";
 import type { MigrationLockImpl } from "./migration-lock.js";
+import type { TableRebuildImpl } from "./table-rebuild.js";
 
 /** Converts a validated application value to what the driver sends. */
 export type BindProcessor = (value: unknown) => unknown;
@@ -136,6 +137,8 @@ export interface Dialect extends CompilerDialect {
   readonly introspector: Introspector;
   /** The lock migration runs hold (src/migrate/lock.ts). */
   readonly migrationLock: MigrationLockImpl;
+  /** Where ALTER TABLE cannot change columns or constraints (SQLite): how a table is rebuilt instead. */
+  readonly tableRebuild: TableRebuildImpl | undefined;
 }
 
 /** A dialect constructor registered under URL schemes. */

@@ -24,7 +24,8 @@
 import { CompileError, IntegrityError } from "../util/errors.js";
 import type { Connection } from "../engine/connection.js";
 import type { Dialect } from "../engine/dialect.js";
-import { catalogRows, catalogValue, type ReflectedColumn, type ReflectedTable } from "../engine/introspection.js";
+import type { ReflectedColumn, ReflectedTable } from "../engine/introspection.js";
+import type { RebuildObjects, TableRebuildImpl } from "../engine/table-rebuild.js";
 import { MetaData } from "../sql/schema/metadata.js";
 import type { Column } from "../sql/schema/column.js";
 import type { Table } from "../sql/schema/table.js";
@@ -36,21 +37,11 @@ type AnyColumn = Column<string, unknown, boolean>;
 /** The operations batch mode performs (those ALTER TABLE may be unable to do). */
 export type BatchOp = Extract<MigrationOp, { kind: "alterColumn" | "addConstraint" | "dropConstraint" | "dropColumn" | "addColumn" }>;
 
-/** What a rebuild starts from: the live table, the other tables (foreign keys), and the schema objects to recreate. */
-export interface BatchSource {
+/** What a rebuild starts from: the live table, the other tables (foreign keys), and the schema objects to keep. */
+export interface BatchSource extends RebuildObjects {
   readonly table: ReflectedTable;
   /** The tables the table's foreign keys (before and after the operations) point at. */
   readonly others: readonly ReflectedTable[];
-  /**
-   * Whether the rowid key is declared AUTOINCREMENT, and the highest id it handed out
-   * (sqlite_sequence, which DROP TABLE forgets: restored so deleted ids are never reused).
-   */
-  readonly autoincrement?: { readonly seq: number | undefined };
-  /** CREATE INDEX statements of the table's explicit indexes, by index name. */
-  readonly indexSql: ReadonlyMap<string, string>;
-  /** Every view and trigger of the database, in creation order. */
-  readonly views: ReadonlyArray<{ readonly name: string; readonly sql: string }>;
-  readonly triggers: ReadonlyArray<{ readonly name: string; readonly sql: string }>;
 }
 
 /** The prefix of the copy's name while a table is rebuilt. */
@@ -192,7 +183,6 @@ export function batchTarget(source: ReflectedTable, ops: readonly BatchOp[], dia
  */
 export function batchSql(source: BatchSource, ops: readonly BatchOp[], dialect: Dialect): string[] {
   const q = (name: string) => dialect.preparer.quote(name);
-  const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
   const target = batchTarget(source.table, ops, dialect);
   const md = new MetaData();
   for (const t of source.others) if (t.name !== target.name) tableFromReflection(md, t);
@@ -211,13 +201,7 @@ export function batchSql(source: BatchSource, ops: readonly BatchOp[], dialect: 
     return sql;
   });
   const seq = source.autoincrement?.seq;
-  const sequence =
-    seq === undefined || !table.sqliteAutoincrement
-      ? []
-      : [
-          `UPDATE sqlite_sequence SET seq = ${seq} WHERE name = ${lit(name)} AND seq < ${seq}`,
-          `INSERT INTO sqlite_sequence (name, seq) SELECT ${lit(name)}, ${seq} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${lit(name)})`,
-        ];
+  const sequence = seq === undefined || !table.sqliteAutoincrement ? [] : rebuildImpl(dialect).restoreSequence(name, seq);
   return [
     ...source.triggers.map((t) => `DROP TRIGGER ${q(t.name)}`),
     ...[...source.views].reverse().map((v) => `DROP VIEW ${q(v.name)}`),
@@ -248,40 +232,26 @@ export async function readBatchSource(conn: Connection, name: string, ops: reado
     const t = await introspector.table(driver, n);
     if (t) others.push(t);
   }
-  const master = await catalogRows(
-    driver,
-    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'view', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
-  );
-  const createSql = String(master.find((r) => r[0] === "table" && r[1] === name)?.[3] ?? "");
-  let autoincrement: BatchSource["autoincrement"];
-  if (/\bAUTOINCREMENT\b/i.test(createSql)) {
-    const seq = await catalogValue(driver, "SELECT seq FROM sqlite_sequence WHERE name = ?", [name]);
-    autoincrement = { seq: seq === undefined || seq === null ? undefined : Number(seq) };
-  }
-  const of = (type: string) =>
-    master.filter((r) => r[0] === type).map((r) => ({ name: String(r[1]), table: String(r[2]), sql: String(r[3]) }));
-  const indexSql = new Map(
-    of("index")
-      .filter((r) => r.table === name)
-      .map((r) => [r.name, r.sql] as const),
-  );
-  return { table, others, indexSql, views: of("view"), triggers: of("trigger"), autoincrement };
+  return { table, others, ...(await rebuildImpl(conn.dialect).objects(driver, name)) };
 }
 
-/** Rows `PRAGMA foreign_key_check` reports: table, rowid, parent, foreign key id. */
-async function foreignKeyViolations(conn: Connection): Promise<unknown[][]> {
-  return catalogRows(conn._driverConnection(), "PRAGMA foreign_key_check");
+/** The dialect's part of a rebuild; only dialects whose ALTER TABLE cannot make a change need one. */
+function rebuildImpl(dialect: Dialect): TableRebuildImpl {
+  const impl = dialect.tableRebuild;
+  if (!impl)
+    throw new CompileError(`batch mode: the ${dialect.name} dialect cannot rebuild tables, and its ALTER TABLE should not need it`);
+  return impl;
 }
 
 /** Rebuilds one table with the operations applied, inside the caller's transaction (foreign keys off). */
 export async function runBatch(conn: Connection, table: string, ops: readonly BatchOp[]): Promise<void> {
   const source = await readBatchSource(conn, table, ops);
   for (const sql of batchSql(source, ops, conn.dialect)) await conn._runRaw(sql);
-  const violations = await foreignKeyViolations(conn);
+  const violations = await rebuildImpl(conn.dialect).foreignKeyViolations(conn._driverConnection());
   if (violations.length > 0) {
     const shown = violations
       .slice(0, 10)
-      .map((r) => `${String(r[0])} rowid ${String(r[1])} → ${String(r[2])}`)
+      .map((v) => `${v.table} rowid ${String(v.rowid)} → ${v.parent}`)
       .join("; ");
     const more = violations.length > 10 ? ` (and ${violations.length - 10} more)` : "";
     throw new IntegrityError(
@@ -299,17 +269,17 @@ export async function runBatch(conn: Connection, table: string, ops: readonly Ba
  */
 export async function withForeignKeysOff<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
   const driver = conn._driverConnection();
-  const before = Number(await catalogValue(driver, "PRAGMA foreign_keys")) === 1;
-  if (!before) return fn();
+  const impl = rebuildImpl(conn.dialect);
+  if (!(await impl.foreignKeysEnforced(driver))) return fn();
   if (conn.inTransaction)
     throw new CompileError(
       "batch mode cannot rebuild a table inside an open transaction while foreign keys are enforced: " +
         "PRAGMA foreign_keys cannot change inside a transaction, and dropping the old table would run ON DELETE actions. Apply the operations outside a transaction",
     );
-  await conn._runRaw("PRAGMA foreign_keys = OFF");
+  await impl.setForeignKeys(driver, false);
   try {
     return await fn();
   } finally {
-    await conn._runRaw("PRAGMA foreign_keys = ON");
+    await impl.setForeignKeys(driver, true);
   }
 }

@@ -15,6 +15,7 @@ import { DdlCompiler } from "../../sql/compiler/ddl-compiler.js";
 import type { SqlCompiler } from "../../sql/compiler/sql-compiler.js";
 import type { MySqlCompilerDialect } from "./mysql-compiler.js";
 import { mysqlStringLiteral } from "./mysql-types.js";
+import { baseType } from "../../sql/types/type-decorator.js";
 
 /** Types MySQL stores off-row (BLOB/TEXT family): they cannot be indexed without a prefix length. */
 const UNINDEXABLE = new Set(["Text", "LargeBinary", "Json", "Jsonb"]);
@@ -23,9 +24,7 @@ const EXPRESSION_DEFAULT_ONLY = new Set(["Text", "LargeBinary", "Json", "Jsonb"]
 const CURRENT_TIMESTAMP_RE = /^\s*(current_timestamp|now|localtimestamp|localtime)\s*(\(\s*\d?\s*\))?\s*$/i;
 
 function baseKind(col: Column<string, unknown, boolean>): string {
-  let t = col.type as { kind: string; impl?: unknown };
-  while (t.kind === "Decorator") t = t.impl as { kind: string; impl?: unknown };
-  return t.kind;
+  return baseType(col.type).kind;
 }
 
 /** Renders schema objects as MySQL/MariaDB DDL; refuses what the server at hand cannot create. */

@@ -45,6 +45,7 @@ import type {
   ReflectedIndex,
   ReflectedTable,
 } from "../../engine/introspection.js";
+import { catalogRows } from "../../engine/introspection.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
 import { NativeType } from "../../sql/types/native-type.js";
 import { BigInteger, Float, Integer, Numeric, SmallInteger } from "../../sql/types/numeric-types.js";
@@ -263,7 +264,8 @@ export class MySqlIntrospector implements Introspector {
   }
 
   async table(conn: DriverConnection, name: string): Promise<ReflectedTable | undefined> {
-    const query = async (sql: string, params: unknown[] = [name]): Promise<Row[]> => (await conn.execute(sql, params, {})).rows ?? [];
+    // Every catalog query of a table takes its name.
+    const query = (sql: string, params: readonly unknown[] = [name]): Promise<Row[]> => catalogRows(conn, sql, params);
     const tables = await query(
       "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')",
     );

@@ -8,7 +8,7 @@ import type { BinaryNode, BindNode, ExprNode, IsNullNode, JsonPathNode, LikeNode
 import type { CteLike, LockSpec, NamedFrom, SelectItemNode } from "../../sql/nodes/from-nodes.js";
 import { SqlCompiler } from "../../sql/compiler/sql-compiler.js";
 import type { CompilerDialect } from "../../sql/compiler/expression-compiler.js";
-import { baseType } from "./postgres-types.js";
+import { baseType } from "../../sql/types/type-decorator.js";
 
 /** What the compiler reads from its dialect beyond the common interface. */
 export interface PostgresCompilerDialect extends CompilerDialect {

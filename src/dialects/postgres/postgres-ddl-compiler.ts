@@ -10,7 +10,8 @@ import type { Column } from "../../sql/schema/column.js";
 import type { Index } from "../../sql/schema/constraints.js";
 import type { Table } from "../../sql/schema/table.js";
 import { DdlCompiler, type ColumnAlteration } from "../../sql/compiler/ddl-compiler.js";
-import { baseType, enumTypeName } from "./postgres-types.js";
+import { enumTypeName } from "./postgres-types.js";
+import { baseType } from "../../sql/types/type-decorator.js";
 
 /** A native enum type a table's columns use. */
 interface TableEnum {

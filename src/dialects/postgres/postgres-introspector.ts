@@ -26,8 +26,6 @@ import { catalogRows } from "../../engine/introspection.js";
 
 type Row = readonly unknown[];
 
-const query: (conn: DriverConnection, sql: string, params?: readonly unknown[]) => Promise<Row[]> = catalogRows;
-
 const str = (v: unknown): string => String(v);
 const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 const bool = (v: unknown): boolean => v === true || v === "t" || v === "true";
@@ -132,7 +130,7 @@ const TABLE_KINDS = "('r', 'p')";
  */
 export class PostgresIntrospector implements Introspector {
   async tableNames(conn: DriverConnection): Promise<string[]> {
-    const rows = await query(
+    const rows = await catalogRows(
       conn,
       "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
         // Partitions are part of their partitioned table, which the model declares; listing them
@@ -143,7 +141,7 @@ export class PostgresIntrospector implements Introspector {
   }
 
   async enums(conn: DriverConnection): Promise<ReflectedEnum[]> {
-    const rows = await query(
+    const rows = await catalogRows(
       conn,
       "SELECT t.typname, e.enumlabel FROM pg_catalog.pg_type t " +
         "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace " +
@@ -160,7 +158,7 @@ export class PostgresIntrospector implements Introspector {
   }
 
   async table(conn: DriverConnection, name: string): Promise<ReflectedTable | undefined> {
-    const found = await query(
+    const found = await catalogRows(
       conn,
       "SELECT c.oid::text, pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c " +
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
@@ -178,7 +176,7 @@ export class PostgresIntrospector implements Introspector {
   }
 
   async #columns(conn: DriverConnection, table: string, oid: string): Promise<ReflectedColumn[]> {
-    const enumRows = await query(
+    const enumRows = await catalogRows(
       conn,
       "SELECT e.enumtypid::text, e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid IN " +
         "(SELECT a.atttypid FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped) " +
@@ -192,7 +190,7 @@ export class PostgresIntrospector implements Introspector {
       enumValues.set(str(typ), list);
     }
     // The sequence a column owns: SERIAL (dependency 'a') or identity (dependency 'i').
-    const rows = await query(
+    const rows = await catalogRows(
       conn,
       "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, " +
         "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, " +
@@ -262,7 +260,7 @@ export class PostgresIntrospector implements Introspector {
     conn: DriverConnection,
     oid: string,
   ): Promise<Pick<ReflectedTable, "primaryKey" | "foreignKeys" | "uniques" | "checks">> {
-    const rows = await query(
+    const rows = await catalogRows(
       conn,
       "SELECT con.conname, con.contype, la.attname, ra.attname, rc.relname, " +
         "CASE WHEN rn.nspname = current_schema() THEN NULL ELSE rn.nspname END, " +
@@ -326,7 +324,7 @@ export class PostgresIntrospector implements Introspector {
 
   /** Indexes that no PRIMARY KEY, UNIQUE or EXCLUDE constraint owns; key items only (INCLUDE columns are left out). */
   async #indexes(conn: DriverConnection, oid: string): Promise<ReflectedIndex[]> {
-    const rows = await query(
+    const rows = await catalogRows(
       conn,
       "SELECT ic.relname, i.indisunique, pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), " +
         "i.indkey[k.n - 1], a.attname, pg_catalog.pg_get_indexdef(i.indexrelid, k.n, true) " +

@@ -9,7 +9,7 @@ import type { NumericType } from "../../sql/types/numeric-types.js";
 import type { EnumType } from "../../sql/types/string-types.js";
 import type { DateTimeType } from "../../sql/types/temporal-types.js";
 import type { JsonType } from "../../sql/types/misc-types.js";
-import type { TypeDecorator } from "../../sql/types/type-decorator.js";
+import { baseType } from "../../sql/types/type-decorator.js";
 import { formatUtcTimestamp, normalizeTime, parseTimestamp } from "../../sql/types/temporal-types.js";
 import { decimalResult } from "../../sql/types/value-formats.js";
 import { TypeCompiler, type TypeContext } from "../../sql/compiler/type-compiler.js";
@@ -26,13 +26,6 @@ export const PG_OID = Object.freeze({
   timestamptz: 1184,
   interval: 1186,
 });
-
-/** The type a decorator stands on (decorators nest), or the type itself. */
-export function baseType(type: SqlType<unknown>): SqlType<unknown> {
-  let t = type;
-  while (t.kind === "Decorator") t = (t as unknown as TypeDecorator<unknown>).impl;
-  return t;
-}
 
 /** The native type name of an enum column: its own name, else `<table>_<column>`. */
 export function enumTypeName(type: EnumType, ctx: TypeContext): string {

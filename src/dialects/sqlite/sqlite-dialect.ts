@@ -13,6 +13,7 @@ import { SqliteTypeCompiler, sqliteBind, sqliteHints, sqliteResult, sqliteUntype
 import { BetterSqliteDriver } from "./drivers/better-sqlite3.js";
 import { SqliteIntrospector } from "./sqlite-introspector.js";
 import { SqliteMigrationLock } from "./sqlite-migration-lock.js";
+import { SqliteTableRebuild } from "./sqlite-table-rebuild.js";
 
 const BASE_CAPS: Capabilities = {
   insertReturning: true,
@@ -67,6 +68,7 @@ export class SqliteDialect extends DialectBase {
   readonly typeCompiler = new SqliteTypeCompiler("sqlite", this.preparer);
   readonly introspector = new SqliteIntrospector();
   readonly migrationLock = new SqliteMigrationLock();
+  override readonly tableRebuild = new SqliteTableRebuild();
   override readonly singleConnection: boolean;
   override serverFlavor = "sqlite";
   readonly #pragmas: string[] = [];

@@ -24,8 +24,6 @@ import { Boolean as Bool, Json, LargeBinary } from "../../sql/types/misc-types.j
 
 type Row = unknown[];
 
-const rows = catalogRows;
-
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Splits `text` at top-level commas (outside parentheses and quotes). */
@@ -251,7 +249,7 @@ function enumValues(check: string, column: string): string[] | undefined {
 
 export class SqliteIntrospector implements Introspector {
   async tableNames(conn: DriverConnection): Promise<string[]> {
-    const r = await rows(
+    const r = await catalogRows(
       conn,
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     );
@@ -263,11 +261,11 @@ export class SqliteIntrospector implements Introspector {
   }
 
   async table(conn: DriverConnection, name: string): Promise<ReflectedTable | undefined> {
-    const master = await rows(conn, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
+    const master = await catalogRows(conn, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
     if (master.length === 0) return undefined;
     const createSql = String(master[0]![0] ?? "");
     const clauses = parseCreateTable(createSql);
-    const info = await rows(conn, `PRAGMA table_xinfo(${quote(name)})`);
+    const info = await catalogRows(conn, `PRAGMA table_xinfo(${quote(name)})`);
     // cid, name, type, notnull, dflt_value, pk, hidden
     const pkCols = info
       .filter((c) => Number(c[5]) > 0)
@@ -301,7 +299,7 @@ export class SqliteIntrospector implements Introspector {
       });
     if (columns.length === 0) throw new SchemaError(`SQLite reports no columns for table ${name}`);
 
-    const fkRows = await rows(conn, `PRAGMA foreign_key_list(${quote(name)})`);
+    const fkRows = await catalogRows(conn, `PRAGMA foreign_key_list(${quote(name)})`);
     // id, seq, table, from, to, on_update, on_delete, match
     const byId = new Map<number, Row[]>();
     for (const r of fkRows) {
@@ -329,7 +327,7 @@ export class SqliteIntrospector implements Introspector {
       });
     for (const fk of foreignKeys)
       if (fk.referredColumns.some((c) => c === "")) {
-        const target = await rows(conn, `PRAGMA table_info(${quote(fk.referredTable)})`);
+        const target = await catalogRows(conn, `PRAGMA table_info(${quote(fk.referredTable)})`);
         const pk = target
           .filter((c) => Number(c[5]) > 0)
           .sort((a, b) => Number(a[5]) - Number(b[5]))
@@ -339,12 +337,12 @@ export class SqliteIntrospector implements Introspector {
 
     const uniques: Array<{ name: string | undefined; columns: string[] }> = [];
     const indexes: ReflectedIndex[] = [];
-    for (const ix of await rows(conn, `PRAGMA index_list(${quote(name)})`)) {
+    for (const ix of await catalogRows(conn, `PRAGMA index_list(${quote(name)})`)) {
       // seq, name, unique, origin, partial
       const ixName = String(ix[1]);
       const origin = String(ix[3]);
       if (origin === "pk") continue;
-      const cols = (await rows(conn, `PRAGMA index_xinfo(${quote(ixName)})`))
+      const cols = (await catalogRows(conn, `PRAGMA index_xinfo(${quote(ixName)})`))
         .filter((c) => Number(c[5]) === 1)
         .sort((a, b) => Number(a[0]) - Number(b[0]));
       if (origin === "u") {
@@ -353,7 +351,7 @@ export class SqliteIntrospector implements Introspector {
         uniques.push({ name: declared?.name, columns: columnNames });
         continue;
       }
-      const create = await rows(conn, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [ixName]);
+      const create = await catalogRows(conn, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [ixName]);
       const text = String(create[0]?.[0] ?? "");
       const on = /\bON\s+/i.exec(text);
       const list = on ? parenthesised(text, on.index) : undefined;

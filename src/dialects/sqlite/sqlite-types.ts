@@ -11,6 +11,7 @@ import { formatUtcTimestamp, parseTimestamp } from "../../sql/types/temporal-typ
 import { fitsInt64, isIntegral, significantDigits, booleanToInt01, dateToUtcText, decimalResult } from "../../sql/types/value-formats.js";
 import { TypeCompiler } from "../../sql/compiler/type-compiler.js";
 import type { BindProcessor, ExecuteHints, ResultProcessor } from "../../engine/dialect.js";
+import { baseType } from "../../sql/types/type-decorator.js";
 
 export class SqliteTypeCompiler extends TypeCompiler {
   protected override float(): string {
@@ -93,11 +94,7 @@ const EXACT_KINDS = new Set(["BigInteger", "Numeric", "Null", "Json", "Jsonb"]);
 
 /** Read integers as bigint when a column needs them exact (BIGINT, NUMERIC, unknown types). */
 export function sqliteHints(types: readonly (SqlType<unknown> | undefined)[]): ExecuteHints {
-  const exact = types.some((t) => {
-    let x = t;
-    while (x && x.kind === "Decorator") x = (x as unknown as { impl: SqlType<unknown> }).impl;
-    return x === undefined || EXACT_KINDS.has(x.kind);
-  });
+  const exact = types.some((t) => t === undefined || EXACT_KINDS.has(baseType(t).kind));
   return exact ? EXACT : PLAIN;
 }
 const EXACT: ExecuteHints = Object.freeze({ exactIntegers: true });

@@ -5,7 +5,6 @@
  */
 import type { Dialect } from "../../engine/dialect.js";
 import type { Constraint } from "../../sql/schema/constraints.js";
-import { truncateName } from "../../sql/schema/naming-convention.js";
 
 /** An object autogenerate may look at, for `include`. */
 export interface CompareObject {
@@ -39,7 +38,5 @@ export function included(ctx: CompareContext, object: CompareObject): boolean {
 /** The name a model constraint has in the database, or undefined when the database names it. */
 export function dbName(ctx: CompareContext, constraint: Constraint): string | undefined {
   const n = constraint.resolvedName;
-  if (!n) return undefined;
-  const max = ctx.dialect.caps.maxIdentifierLength;
-  return n.truncatable && Buffer.byteLength(n.value, "utf8") > max ? truncateName(n.value, max) : n.value;
+  return n ? ctx.dialect.preparer.fittedName(n) : undefined;
 }

@@ -5,7 +5,7 @@
 import type { ReflectedEnum } from "../../engine/introspection.js";
 import type { MetaData } from "../../sql/schema/metadata.js";
 import type { EnumType } from "../../sql/types/string-types.js";
-import type { TypeDecorator } from "../../sql/types/type-decorator.js";
+import { baseType } from "../../sql/types/type-decorator.js";
 import type { MigrationOp } from "../operations.js";
 import { included, type CompareContext } from "./context.js";
 
@@ -14,8 +14,7 @@ export function modelEnums(metadata: MetaData): Map<string, readonly string[]> {
   const out = new Map<string, readonly string[]>();
   for (const table of metadata.tables.values())
     for (const col of table.columnList) {
-      let t = col.type;
-      while (t.kind === "Decorator") t = (t as unknown as TypeDecorator<unknown>).impl;
+      const t = baseType(col.type);
       if (t.kind === "Enum") out.set((t as unknown as EnumType).nameOn(table.name, col.name), (t as unknown as EnumType).values);
     }
   return out;

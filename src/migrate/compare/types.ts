@@ -6,14 +6,8 @@
  */
 import type { SqlType } from "../../sql/types/sql-type.js";
 import type { EnumType } from "../../sql/types/string-types.js";
-import type { TypeDecorator } from "../../sql/types/type-decorator.js";
+import { baseType } from "../../sql/types/type-decorator.js";
 import type { CompareContext } from "./context.js";
-
-function base(type: SqlType<unknown>): SqlType<unknown> {
-  let t = type;
-  while (t.kind === "Decorator") t = (t as unknown as TypeDecorator<unknown>).impl;
-  return t;
-}
 
 export function sameType(
   ctx: CompareContext,
@@ -25,8 +19,8 @@ export function sameType(
   const where = { tableName: table, columnName: column };
   const compiler = ctx.dialect.typeCompiler;
   if (compiler.ddl(model, where) !== compiler.ddl(reflected, where)) return false;
-  const m = base(model);
-  const r = base(reflected);
+  const m = baseType(model);
+  const r = baseType(reflected);
   if (m.kind === "Enum" && r.kind === "Enum" && !ctx.dialect.caps.enumTypes) {
     const a = (m as unknown as EnumType).values;
     const b = (r as unknown as EnumType).values;

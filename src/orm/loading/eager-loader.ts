@@ -12,7 +12,7 @@ import { childPlan, hasWork, strategyOf, type Plan } from "./load-plan.js";
 import { JoinedCollector, joinable, prepareJoined } from "./joined-loader.js";
 import { selectinLoad } from "./selectin-loader.js";
 import { subqueryLoad } from "./subquery-loader.js";
-import { isLoaded, storeLoaded } from "./relationship-keys.js";
+import { storeLoaded } from "./relationship-keys.js";
 import { mapperOfInstance } from "../session/instance-state.js";
 import type { LoadContext } from "./load-context.js";
 
@@ -136,7 +136,7 @@ export async function loadRelated(
     const parents = rel.parent === mapper || mapper.isA(rel.parent) ? all : all.filter((o) => mapperOfInstance(o).isA(rel.parent));
     if (parents.length === 0) continue;
     if (strategy === "noload") {
-      for (const p of parents) if (!isLoaded(p, rel)) storeLoaded(p, rel, rel.uselist ? [] : null);
+      for (const p of parents) storeLoaded(p, rel, rel.uselist ? [] : null);
       continue;
     }
     const sub = childPlan(rel, plan);

@@ -16,7 +16,7 @@ import { mapperOfEntity, type Mapper, type RelationshipProperty } from "../mappi
 import { ArgumentError } from "../../util/errors.js";
 import { SpanLoader, type LoadTarget } from "./instance-loader.js";
 import { childPlan, strategyOf, type Plan } from "./load-plan.js";
-import { criteriaOf, orderOf, storeBackReference, storeLoaded } from "./relationship-keys.js";
+import { orderOf, storeBackReference, storeLoaded } from "./relationship-keys.js";
 
 type Col = Column<string, unknown, boolean>;
 
@@ -103,7 +103,7 @@ export function prepareJoined(node: SelectNode, mapper: Mapper, plan: Plan): Joi
     const inAlias: ColumnOf = (c) => (alias.c as Record<string, Col>)[c.key]!;
     const onTargetTable = (c: Col): Col | undefined => (c.table === target.table ? inAlias(c) : undefined);
     // The relationship's own criteria join the ON clause, pointed at the alias.
-    const extra = criteriaOf(rel);
+    const extra = rel.where;
     const withCriteria = (on: ExprNode): ExprNode => (extra ? and(expr(on), expr(remapColumns(extra.node, onTargetTable))).node : on);
     // An inner join below an outer one would drop the outer parents: it stays outer.
     const inner = w.innerJoin && (w.parent < 0 || !outer[w.parent]);

@@ -101,11 +101,6 @@ export function rowKey(row: readonly unknown[], indexes: readonly number[]): unk
   return compositeKey(indexes.map((i) => row[i]));
 }
 
-/** Whether `rel` already has a value on `obj` (loaded, or set by the application). */
-export function isLoaded(obj: object, rel: RelationshipProperty): boolean {
-  return hasRelated(obj, rel);
-}
-
 /**
  * Stores a loaded value as the relationship's unchanged state: collections become tracked lists
  * with no change record; nothing is marked dirty. A value already there is kept (loading never
@@ -136,9 +131,4 @@ export function storeBackReference(rel: RelationshipProperty, parent: object, ch
 /** The order of `rel`'s collection when loaded (its `orderBy`, resolved by configure()). */
 export function orderOf(rel: RelationshipProperty): Array<Expression<unknown, any>> {
   return rel.orderBy.map((o) => (o.desc ? o.column.desc() : o.column) as Expression<unknown, any>);
-}
-
-/** The extra criteria of `rel` on its target (its `where` option, resolved by configure()), if any. */
-export function criteriaOf(rel: RelationshipProperty): Expression<boolean, any> | undefined {
-  return rel.where;
 }

@@ -9,21 +9,11 @@ import { and, or } from "../../sql/elements/conjunctions.js";
 import type { Column } from "../../sql/schema/column.js";
 import { select, type Select } from "../../sql/statements/select.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
-import { STATE, type Instance } from "../session/instance-state.js";
+import { hasRelated, type Instance, STATE } from "../session/instance-state.js";
 import { keyBatch } from "./by-key.js";
 import type { LoadContext } from "./load-context.js";
 import type { Plan } from "./load-plan.js";
-import {
-  criteriaOf,
-  isLoaded,
-  keysOf,
-  orderOf,
-  parentKey,
-  parentValues,
-  rowKey,
-  storeBackReference,
-  storeLoaded,
-} from "./relationship-keys.js";
+import { keysOf, orderOf, parentKey, parentValues, rowKey, storeBackReference, storeLoaded } from "./relationship-keys.js";
 
 type Col = Column<string, unknown, boolean>;
 
@@ -47,7 +37,7 @@ export function relatedQuery(rel: RelationshipProperty, match: Expression<boolea
     );
   } else stmt = select(cls);
   stmt = stmt.where(match);
-  const extra = criteriaOf(rel);
+  const extra = rel.where;
   if (extra) stmt = stmt.where(extra);
   const order = orderOf(rel);
   return order.length ? stmt.orderBy(...order) : stmt;
@@ -69,7 +59,7 @@ export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, 
   const byKey = new Map<unknown, object[]>();
   const values: unknown[][] = [];
   for (const p of parents) {
-    if (isLoaded(p, rel) || (p as Instance)[STATE]?.status === "deleted") continue;
+    if (hasRelated(p, rel) || (p as Instance)[STATE]?.status === "deleted") continue;
     const k = parentKey(keys, p);
     if (k === undefined) {
       storeLoaded(p, rel, rel.uselist ? [] : null);
@@ -85,7 +75,7 @@ export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, 
   if (byKey.size === 0) return;
   let pending = values;
   const hits: object[] = [];
-  if (keys.byTargetPk && rel.direction === "manyToOne" && criteriaOf(rel) === undefined) {
+  if (keys.byTargetPk && rel.direction === "manyToOne" && rel.where === undefined) {
     // Targets already in the session need no SQL.
     const map = ctx.target.identityMap(rel.target.root);
     pending = [];

@@ -5,11 +5,11 @@
  */
 import { ArgumentError, ObjectStateError, describeValue } from "../../util/errors.js";
 import type { Mapper, RelationshipProperty } from "../mapping/mapper.js";
-import { type Instance, type InstanceState, NO_VALUE, relatedOf, STATE, stateOf } from "../session/instance-state.js";
+import { hasRelated, type Instance, type InstanceState, NO_VALUE, relatedOf, STATE, stateOf } from "../session/instance-state.js";
 import type { LoadContext } from "./load-context.js";
 import { loadRelated } from "./eager-loader.js";
 import type { Plan } from "./load-plan.js";
-import { isLoaded, keysOf, storeLoaded } from "./relationship-keys.js";
+import { keysOf, storeLoaded } from "./relationship-keys.js";
 import { fetchByKeys, groupByMapper } from "./reload.js";
 import { refreshExpired } from "./instance-loader.js";
 
@@ -68,7 +68,7 @@ export async function loadRelationship(
 ): Promise<unknown[]> {
   const toLoad: object[] = [];
   for (const s of states) {
-    if (isLoaded(s.obj, rel)) continue;
+    if (hasRelated(s.obj, rel)) continue;
     if (s.status === "transient" || s.status === "pending") storeLoaded(s.obj, rel, rel.uselist ? [] : null);
     else toLoad.push(s.obj);
   }

@@ -11,7 +11,8 @@ import { select, type Select } from "../../sql/statements/select.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
 import type { LoadContext } from "./load-context.js";
 import type { Plan } from "./load-plan.js";
-import { criteriaOf, isLoaded, keysOf, orderOf, parentKey, rowKey, storeBackReference, storeLoaded } from "./relationship-keys.js";
+import { keysOf, orderOf, parentKey, rowKey, storeBackReference, storeLoaded } from "./relationship-keys.js";
+import { hasRelated } from "../session/instance-state.js";
 
 /** Loads `rel` for `parents`, which `source` loaded. */
 export async function subqueryLoad(
@@ -24,7 +25,7 @@ export async function subqueryLoad(
   const keys = keysOf(rel);
   const byKey = new Map<unknown, object[]>();
   for (const p of parents) {
-    if (isLoaded(p, rel)) continue;
+    if (hasRelated(p, rel)) continue;
     const k = parentKey(keys, p);
     if (k === undefined) {
       storeLoaded(p, rel, rel.uselist ? [] : null);
@@ -61,7 +62,7 @@ export async function subqueryLoad(
     stmt = stmt.join(rel.secondary!, toTarget.length === 1 ? toTarget[0]! : and(...toTarget));
   }
   stmt = stmt.join(sq as never, on.length === 1 ? on[0]! : and(...on));
-  const extra = criteriaOf(rel);
+  const extra = rel.where;
   if (extra) stmt = stmt.where(extra);
   const order = orderOf(rel);
   if (order.length) stmt = stmt.orderBy(...order);

@@ -122,8 +122,7 @@ export function unsetRelated(obj: object, rel: RelationshipSlot): void {
 
 /** Whether any relationship of the object is loaded or set. */
 export function holdsRelated(s: InstanceState): boolean {
-  for (const rel of s.mapper.relationships) if ((s.obj as Instance)[rel.slot] !== undefined) return true;
-  return false;
+  return s.mapper.relationships.some((rel) => hasRelated(s.obj, rel));
 }
 
 /** The lifecycle status of a mapped instance, without making its state. */

@@ -40,10 +40,14 @@ export class IdentifierPreparer {
     return schema ? `${this.quote(schema)}.${this.quote(name)}` : this.quote(name);
   }
 
-  /** A constraint or index name fitted to the dialect: generated names are shortened with a hash. */
+  /** A constraint or index name fitted to the dialect (unquoted): generated names are shortened with a hash. */
+  fittedName(name: ResolvedName): string {
+    if (name.truncatable && Buffer.byteLength(name.value, "utf8") > this.maxLength) return truncateName(name.value, this.maxLength);
+    return name.value;
+  }
+
+  /** A constraint or index name fitted to the dialect, quoted. */
   constraintName(name: ResolvedName): string {
-    if (name.truncatable && Buffer.byteLength(name.value, "utf8") > this.maxLength)
-      return this.quote(truncateName(name.value, this.maxLength));
-    return this.quote(name.value);
+    return this.quote(this.fittedName(name));
   }
 }

@@ -69,3 +69,10 @@ export function customType<T, TImpl>(options: CustomTypeOptions<T, TImpl>): Type
     }
   })();
 }
+
+/** The built-in type a type stands on: itself, or the implementation under (nested) decorators. */
+export function baseType(type: SqlType<unknown>): SqlType<unknown> {
+  let t = type;
+  while (t instanceof TypeDecorator) t = t.impl as SqlType<unknown>;
+  return t;
+}
