@@ -73,6 +73,12 @@ export interface Introspector {
   table(conn: DriverConnection, name: string): Promise<ReflectedTable | undefined>;
   /** Enum types (PostgreSQL); empty on databases whose enums belong to columns. */
   enums(conn: DriverConnection): Promise<ReflectedEnum[]>;
+  /**
+   * A server default as comparable text: what the database adds when it stores a default (casts,
+   * parentheses, its own spelling of the current time) removed, so the model's default and the
+   * reflected one compare equal when they mean the same.
+   */
+  comparableDefault(sql: string): string;
 }
 
 /** Runs a catalog query on a driver connection and returns its rows as arrays (introspectors, locks). */
@@ -84,4 +90,30 @@ export async function catalogRows(conn: DriverConnection, sql: string, params: r
 /** The first value of a catalog query's first row. */
 export async function catalogValue(conn: DriverConnection, sql: string, params: readonly unknown[] = []): Promise<unknown> {
   return (await catalogRows(conn, sql, params))[0]?.[0];
+}
+
+/** `(x)` → `x` for as long as one pair of parentheses encloses all of the text (quoted text respected). */
+export function stripOuterParens(text: string): string {
+  let t = text.trim();
+  while (t.startsWith("(") && t.endsWith(")") && closesAt(t) === t.length - 1) t = t.slice(1, -1).trim();
+  return t;
+}
+
+/** Where the parenthesis opening `text` closes, skipping quoted text; -1 when it does not. */
+function closesAt(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "'" || ch === '"' || ch === "`") {
+      i++;
+      while (i < text.length && !(text[i] === ch && text[i + 1] !== ch)) i += text[i] === ch ? 2 : 1;
+    } else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The part of {@link Introspector.comparableDefault} every database shares: outer parentheses, case and spacing do not count. */
+export function comparableDefaultText(sql: string): string {
+  return stripOuterParens(sql).toLowerCase().replace(/\s+/g, " ");
 }

@@ -24,7 +24,7 @@
 import { CompileError, IntegrityError } from "../util/errors.js";
 import type { Connection } from "../engine/connection.js";
 import type { Dialect } from "../engine/dialect.js";
-import type { ReflectedColumn, ReflectedTable } from "../engine/introspection.js";
+import { stripOuterParens, type ReflectedColumn, type ReflectedTable } from "../engine/introspection.js";
 import type { RebuildObjects, TableRebuildImpl } from "../engine/table-rebuild.js";
 import { MetaData } from "../sql/schema/metadata.js";
 import type { Column } from "../sql/schema/column.js";
@@ -67,18 +67,6 @@ export function batchTable(op: BatchOp): string {
   return op.kind === "addConstraint" || op.kind === "dropConstraint" ? op.constraint.table.name : op.table;
 }
 
-/** `(x)` → `x` when the parentheses enclose all of it (a default as serverDefault() renders it). */
-function unwrapParens(text: string): string {
-  const t = text.trim();
-  if (!t.startsWith("(") || !t.endsWith(")")) return t;
-  let depth = 0;
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] === "(") depth++;
-    else if (t[i] === ")" && --depth === 0 && i < t.length - 1) return t;
-  }
-  return t.slice(1, -1).trim();
-}
-
 /** The reflected table with the operations applied, as plain data. */
 export function batchTarget(source: ReflectedTable, ops: readonly BatchOp[], dialect: Dialect): ReflectedTable {
   const ddl = dialect.createDdlCompiler();
@@ -91,7 +79,7 @@ export function batchTarget(source: ReflectedTable, ops: readonly BatchOp[], dia
       type: col.type,
       typeText: "",
       nullable: col.spec.nullable,
-      default: def === undefined ? undefined : unwrapParens(def),
+      default: def === undefined ? undefined : stripOuterParens(def),
       autoincrement: false,
       comment: col.spec.comment,
     };
@@ -113,7 +101,7 @@ export function batchTarget(source: ReflectedTable, ops: readonly BatchOp[], dia
               ...old,
               type: op.type ? op.type.to : old.type,
               nullable: op.nullable ? op.nullable.to : old.nullable,
-              default: op.default ? (op.default.to === undefined ? undefined : unwrapParens(op.default.to)) : old.default,
+              default: op.default ? (op.default.to === undefined ? undefined : stripOuterParens(op.default.to)) : old.default,
               comment: op.comment ? op.comment.to : old.comment,
             };
         columns[i] = next;

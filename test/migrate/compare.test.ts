@@ -25,6 +25,7 @@ import { reflect } from "../../src/migrate/reflect.js";
 import { compareMetadata } from "../../src/migrate/compare/compare.js";
 import type { CompareOptions } from "../../src/migrate/compare/context.js";
 import type { MigrationOp } from "../../src/migrate/operations.js";
+import { stripOuterParens } from "../../src/engine/introspection.js";
 import { forEachDialect, type DialectFixture } from "../support/dialects.js";
 
 /** An operation as "kind target" (target: table, table.column or constraint name), for assertions. */
@@ -192,5 +193,27 @@ forEachDialect((db) => {
       expect(some).toContain("createTable cm_new");
       expect(some).not.toContain("alterColumn cm_authors.score default");
     });
+  });
+});
+
+describe("server defaults compare as the database stores them", () => {
+  it("outer parentheses go, inner ones and quoted text stay", () => {
+    expect(stripOuterParens("((1 + 2))")).toBe("1 + 2");
+    expect(stripOuterParens("(1) + (2)")).toBe("(1) + (2)");
+    expect(stripOuterParens("(')(')")).toBe("')('");
+  });
+});
+
+forEachDialect((db) => {
+  it("each database's spelling of a stored default compares equal to the model's", () => {
+    const c = (sql: string) => db.engine.dialect.introspector.comparableDefault(sql);
+    expect(c("(CURRENT_TIMESTAMP)")).toBe(c("current_timestamp"));
+    expect(c("'x'")).not.toBe(c("'y'"));
+    if (db.name === "postgresql") {
+      // Spellings differ by database, not by capability.
+      expect(c("'x'::character varying")).toBe(c("'x'"));
+      expect(c("now()")).toBe(c("CURRENT_TIMESTAMP"));
+    }
+    if (db.name === "mysql") expect(c("current_timestamp()")).toBe(c("CURRENT_TIMESTAMP"));
   });
 });

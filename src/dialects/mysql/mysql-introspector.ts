@@ -45,7 +45,7 @@ import type {
   ReflectedIndex,
   ReflectedTable,
 } from "../../engine/introspection.js";
-import { catalogRows } from "../../engine/introspection.js";
+import { catalogRows, comparableDefaultText } from "../../engine/introspection.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
 import { NativeType } from "../../sql/types/native-type.js";
 import { BigInteger, Float, Integer, Numeric, SmallInteger } from "../../sql/types/numeric-types.js";
@@ -261,6 +261,12 @@ export class MySqlIntrospector implements Introspector {
 
   async enums(_conn: DriverConnection): Promise<ReflectedEnum[]> {
     return [];
+  }
+
+  /** MariaDB reports the current time as `current_timestamp()`. */
+  comparableDefault(sql: string): string {
+    const t = comparableDefaultText(sql);
+    return t === "current_timestamp()" ? "current_timestamp" : t;
   }
 
   async table(conn: DriverConnection, name: string): Promise<ReflectedTable | undefined> {

@@ -22,7 +22,7 @@ import type {
   ReflectedIndex,
   ReflectedTable,
 } from "../../engine/introspection.js";
-import { catalogRows } from "../../engine/introspection.js";
+import { catalogRows, comparableDefaultText, stripOuterParens } from "../../engine/introspection.js";
 
 type Row = readonly unknown[];
 
@@ -138,6 +138,17 @@ export class PostgresIntrospector implements Introspector {
         `WHERE c.relkind IN ${TABLE_KINDS} AND NOT c.relispartition AND n.nspname = current_schema()`,
     );
     return rows.map((r) => str(r[0])).sort();
+  }
+
+  /** PostgreSQL stores defaults with casts (`'x'::character varying`) and spells the current time `now()`. */
+  comparableDefault(sql: string): string {
+    let t = sql;
+    for (let before = ""; before !== t;) {
+      before = t;
+      t = stripOuterParens(t).replace(/::[\w ]+(\[\])?$/, "");
+    }
+    t = comparableDefaultText(t);
+    return t === "now()" ? "current_timestamp" : t;
   }
 
   async enums(conn: DriverConnection): Promise<ReflectedEnum[]> {

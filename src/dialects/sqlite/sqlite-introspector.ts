@@ -15,7 +15,7 @@ import type {
   ReflectedIndex,
   ReflectedTable,
 } from "../../engine/introspection.js";
-import { catalogRows } from "../../engine/introspection.js";
+import { catalogRows, comparableDefaultText, stripOuterParens } from "../../engine/introspection.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
 import { BigInteger, Float, Integer, Numeric, SmallInteger } from "../../sql/types/numeric-types.js";
 import { Enum, String as Str, Text, Uuid } from "../../sql/types/string-types.js";
@@ -63,14 +63,6 @@ function parenthesised(text: string, from: number): { inner: string; end: number
     else if (ch === ")" && --depth === 0) return { inner: text.slice(open + 1, i), end: i + 1 };
   }
   return undefined;
-}
-
-/** `(expr)` → `expr` when the parentheses enclose all of it (CREATE INDEX writes expressions in them). */
-function unwrap(text: string): string {
-  const t = text.trim();
-  if (!t.startsWith("(")) return t;
-  const p = parenthesised(t, 0);
-  return p && p.end === t.length ? p.inner.trim() : t;
 }
 
 /** An identifier as written (quoted or bare) at the start of `text`, unquoted. */
@@ -260,6 +252,10 @@ export class SqliteIntrospector implements Introspector {
     return [];
   }
 
+  comparableDefault(sql: string): string {
+    return comparableDefaultText(sql);
+  }
+
   async table(conn: DriverConnection, name: string): Promise<ReflectedTable | undefined> {
     const master = await catalogRows(conn, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
     if (master.length === 0) return undefined;
@@ -361,7 +357,7 @@ export class SqliteIntrospector implements Introspector {
         name: ixName,
         // cid -2 marks an expression: its text comes from the CREATE INDEX statement.
         items: cols.map((c, k) =>
-          Number(c[1]) === -2 ? { expression: unwrap((written[k] ?? "").replace(/\s+(ASC|DESC)$/i, "")) } : String(c[2]),
+          Number(c[1]) === -2 ? { expression: stripOuterParens((written[k] ?? "").replace(/\s+(ASC|DESC)$/i, "")) } : String(c[2]),
         ),
         unique: Number(ix[2]) === 1,
         where: where ? where[1]!.trim() : undefined,

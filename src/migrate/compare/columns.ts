@@ -11,33 +11,6 @@ import { sameType } from "./types.js";
 
 type AnyColumn = Column<string, unknown, boolean>;
 
-/** A server default as comparable text: outer parentheses, casts and case do not count. */
-export function normalizeDefault(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  let t = text.trim();
-  for (;;) {
-    const stripped = t.replace(/::[\w ]+(\[\])?$/g, "").trim();
-    const inner = /^\((.*)\)$/s.exec(stripped);
-    if (!inner || !balanced(inner[1]!)) {
-      t = stripped;
-      break;
-    }
-    t = inner[1]!.trim();
-  }
-  t = t.toLowerCase().replace(/\s+/g, " ");
-  if (t === "now()" || t === "current_timestamp()" || t === "current_timestamp") return "current_timestamp";
-  return t;
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  for (const ch of text) {
-    if (ch === "(") depth++;
-    else if (ch === ")" && --depth < 0) return false;
-  }
-  return depth === 0;
-}
-
 /** The SQL text of a model column's server default, as the dialect writes it in DDL. */
 function modelDefault(ctx: CompareContext, col: AnyColumn): string | undefined {
   return ctx.dialect.createDdlCompiler().serverDefault(col);
@@ -65,7 +38,8 @@ export function compareColumns(
       changes.comment = { from: r.comment, to: col.spec.comment } as never;
     if (ctx.options.compareServerDefault && !r.autoincrement) {
       const to = modelDefault(ctx, col);
-      if (normalizeDefault(to) !== normalizeDefault(r.default)) changes.default = { from: r.default, to } as never;
+      const comparable = (sql: string | undefined) => (sql === undefined ? undefined : ctx.dialect.introspector.comparableDefault(sql));
+      if (comparable(to) !== comparable(r.default)) changes.default = { from: r.default, to } as never;
     }
     if (Object.keys(changes).length) ops.push({ kind: "alterColumn", table: model.name, column: col.name, ...changes, target: col });
   }
