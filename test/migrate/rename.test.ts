@@ -65,4 +65,11 @@ forEachDialect((db) => {
       { id: 2, label: "b" },
     ]);
   });
+
+  it("renaming a table that does not exist fails with the database's error and changes nothing", async () => {
+    await using conn = await db.engine.connect();
+    const before = [...(await reflect(conn)).tables.keys()];
+    await expect(applyOps(conn, [{ kind: "renameTable", from: "rn_missing", to: "rn_other" }])).rejects.toThrow(/rn_missing/);
+    expect([...(await reflect(conn)).tables.keys()]).toEqual(before);
+  });
 });

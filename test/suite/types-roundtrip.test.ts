@@ -14,6 +14,7 @@ import {
   Json,
   LargeBinary,
   MetaData,
+  nativeType,
   Numeric,
   select,
   SmallInteger,
@@ -194,6 +195,26 @@ forEachDialect((db) => {
     expect(later.scalars()).toEqual([5002]);
   });
 
+  it("a nativeType column is created as spelled, and its values pass through unconverted", async () => {
+    const native = new MetaData();
+    const t = new Table("native_values", native, {
+      id: column(Integer, { primaryKey: true }),
+      code: column(nativeType("CHAR(3)"), { nullable: true }),
+    });
+    await native.createAll(db.engine);
+    try {
+      await db.engine.execute(
+        insert(t).values([
+          { id: 1, code: "abc" },
+          { id: 2, code: null },
+        ]),
+      );
+      expect((await db.engine.execute(select(t.c.code).orderBy(t.c.id))).all()).toEqual([{ code: "abc" }, { code: null }]);
+    } finally {
+      await native.dropAll(db.engine);
+    }
+  });
+
   it("drops the table", async () => {
     await md.dropAll(db.engine);
     await using conn = await db.engine.connect();
@@ -207,5 +228,6 @@ describe("type definitions", () => {
     expect(() => String("abc" as never)).toThrow(/use globalThis\.String\(value\) or a template literal/);
     expect(() => Enum([])).toThrow(/at least one value/);
     expect(() => Enum(["a", "a"])).toThrow(/distinct/);
+    expect(() => nativeType(" ")).toThrow(/needs the type as the database spells it/);
   });
 });

@@ -66,7 +66,7 @@ export class SqliteDialect extends DialectBase {
   caps: Capabilities = { ...BASE_CAPS };
   readonly preparer = new IdentifierPreparer('"', BASE_CAPS.maxIdentifierLength, "sqlite");
   readonly typeCompiler = new SqliteTypeCompiler("sqlite", this.preparer);
-  readonly introspector = new SqliteIntrospector();
+  readonly introspector = new SqliteIntrospector(this.preparer);
   readonly migrationLock = new SqliteMigrationLock();
   override readonly tableRebuild = new SqliteTableRebuild();
   override readonly singleConnection: boolean;

@@ -17,14 +17,13 @@ import type {
 } from "../../engine/introspection.js";
 import { catalogRows, comparableDefaultText, stripOuterParens } from "../../engine/introspection.js";
 import type { SqlType } from "../../sql/types/sql-type.js";
+import type { IdentifierPreparer } from "../../sql/compiler/identifier-preparer.js";
 import { BigInteger, Float, Integer, Numeric, SmallInteger } from "../../sql/types/numeric-types.js";
 import { Enum, String as Str, Text, Uuid } from "../../sql/types/string-types.js";
 import { DateOnly, DateTime, Time } from "../../sql/types/temporal-types.js";
 import { Boolean as Bool, Json, LargeBinary } from "../../sql/types/misc-types.js";
 
 type Row = unknown[];
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Splits `text` at top-level commas (outside parentheses and quotes). */
 function splitTopLevel(text: string): string[] {
@@ -240,6 +239,8 @@ function enumValues(check: string, column: string): string[] | undefined {
 }
 
 export class SqliteIntrospector implements Introspector {
+  constructor(private readonly preparer: IdentifierPreparer) {}
+
   async tableNames(conn: DriverConnection): Promise<string[]> {
     const r = await catalogRows(
       conn,
@@ -261,7 +262,7 @@ export class SqliteIntrospector implements Introspector {
     if (master.length === 0) return undefined;
     const createSql = String(master[0]![0] ?? "");
     const clauses = parseCreateTable(createSql);
-    const info = await catalogRows(conn, `PRAGMA table_xinfo(${quote(name)})`);
+    const info = await catalogRows(conn, `PRAGMA table_xinfo(${this.preparer.quote(name)})`);
     // cid, name, type, notnull, dflt_value, pk, hidden
     const pkCols = info
       .filter((c) => Number(c[5]) > 0)
@@ -295,7 +296,7 @@ export class SqliteIntrospector implements Introspector {
       });
     if (columns.length === 0) throw new SchemaError(`SQLite reports no columns for table ${name}`);
 
-    const fkRows = await catalogRows(conn, `PRAGMA foreign_key_list(${quote(name)})`);
+    const fkRows = await catalogRows(conn, `PRAGMA foreign_key_list(${this.preparer.quote(name)})`);
     // id, seq, table, from, to, on_update, on_delete, match
     const byId = new Map<number, Row[]>();
     for (const r of fkRows) {
@@ -323,7 +324,7 @@ export class SqliteIntrospector implements Introspector {
       });
     for (const fk of foreignKeys)
       if (fk.referredColumns.some((c) => c === "")) {
-        const target = await catalogRows(conn, `PRAGMA table_info(${quote(fk.referredTable)})`);
+        const target = await catalogRows(conn, `PRAGMA table_info(${this.preparer.quote(fk.referredTable)})`);
         const pk = target
           .filter((c) => Number(c[5]) > 0)
           .sort((a, b) => Number(a[5]) - Number(b[5]))
@@ -333,12 +334,12 @@ export class SqliteIntrospector implements Introspector {
 
     const uniques: Array<{ name: string | undefined; columns: string[] }> = [];
     const indexes: ReflectedIndex[] = [];
-    for (const ix of await catalogRows(conn, `PRAGMA index_list(${quote(name)})`)) {
+    for (const ix of await catalogRows(conn, `PRAGMA index_list(${this.preparer.quote(name)})`)) {
       // seq, name, unique, origin, partial
       const ixName = String(ix[1]);
       const origin = String(ix[3]);
       if (origin === "pk") continue;
-      const cols = (await catalogRows(conn, `PRAGMA index_xinfo(${quote(ixName)})`))
+      const cols = (await catalogRows(conn, `PRAGMA index_xinfo(${this.preparer.quote(ixName)})`))
         .filter((c) => Number(c[5]) === 1)
         .sort((a, b) => Number(a[0]) - Number(b[0]));
       if (origin === "u") {
