@@ -6,7 +6,7 @@ import type { ReflectedTable } from "../../engine/introspection.js";
 import type { Column } from "../../sql/schema/column.js";
 import type { Table } from "../../sql/schema/table.js";
 import type { MigrationOp } from "../operations.js";
-import { included, type CompareContext } from "./context.js";
+import { includer, type CompareContext } from "./context.js";
 import { sameType } from "./types.js";
 
 type AnyColumn = Column<string, unknown, boolean>;
@@ -25,7 +25,7 @@ export function compareColumns(
 ): void {
   const have = new Map(reflected.columns.map((c) => [c.name, c]));
   const want = new Map(model.columnList.map((c) => [c.name, c]));
-  const on = (name: string, isReflected: boolean) => included(ctx, { type: "column", name, table: model.name, reflected: isReflected });
+  const on = includer(ctx, "column", model.name);
   for (const col of model.columnList)
     if (!have.has(col.name) && on(col.name, false)) ops.push({ kind: "addColumn", table: model.name, column: col });
   for (const col of model.columnList) {

@@ -9,7 +9,7 @@ import type { MetaData } from "../../sql/schema/metadata.js";
 import type { Table } from "../../sql/schema/table.js";
 import type { Reflection } from "../reflect.js";
 import type { MigrationOp } from "../operations.js";
-import { included, type CompareContext, type CompareOptions } from "./context.js";
+import { includer, type CompareContext, type CompareOptions } from "./context.js";
 import { compareColumns } from "./columns.js";
 import { compareIndexes } from "./indexes.js";
 import { compareConstraints } from "./constraints.js";
@@ -17,7 +17,7 @@ import { compareEnums } from "./enums.js";
 
 export function compareMetadata(metadata: MetaData, reflection: Reflection, dialect: Dialect, options: CompareOptions = {}): MigrationOp[] {
   const ctx: CompareContext = { dialect, options };
-  const tableOn = (name: string, isReflected: boolean) => included(ctx, { type: "table", name, reflected: isReflected });
+  const tableOn = includer(ctx, "table");
   const enums = compareEnums(ctx, metadata, reflection.enums);
   const ops: MigrationOp[] = [...enums.before];
   const modelTables = metadata.sortedTables;

@@ -9,7 +9,7 @@ import type { CheckConstraint, UniqueConstraint } from "../../sql/schema/constra
 import type { ForeignKeyConstraint } from "../../sql/schema/foreign-key.js";
 import type { Table } from "../../sql/schema/table.js";
 import type { MigrationOp } from "../operations.js";
-import { dbName, included, type CompareContext } from "./context.js";
+import { dbName, includer, type CompareContext } from "./context.js";
 
 const key = (cols: readonly string[]) => cols.join("\u0000");
 /** NO ACTION is every database's default: an unset action means the same. */
@@ -45,8 +45,9 @@ export function compareConstraints(
 ): void {
   const drops: MigrationOp[] = [];
   const adds: MigrationOp[] = [];
-  const on = (type: "unique" | "foreignKey" | "check", name: string, isReflected: boolean) =>
-    included(ctx, { type, name, table: model.name, reflected: isReflected });
+  const onUnique = includer(ctx, "unique", model.name);
+  const onForeignKey = includer(ctx, "foreignKey", model.name);
+  const onCheck = includer(ctx, "check", model.name);
 
   // Unique constraints.
   const uniqueName = (u: UniqueConstraint) => dbName(ctx, u);
@@ -59,7 +60,7 @@ export function compareConstraints(
       (h, k) => !matchedUnique.has(k) && (name !== undefined && h.u.name !== undefined ? h.u.name === name : key(h.u.columns) === cols),
     );
     if (i >= 0) matchedUnique.add(i);
-    if (!on("unique", name ?? cols, false)) continue;
+    if (!onUnique(name ?? cols, false)) continue;
     if (i < 0) adds.push({ kind: "addConstraint", constraint: u });
     else if (key(haveUnique[i]!.u.columns) !== cols) {
       drops.push({ kind: "dropConstraint", constraint: haveUnique[i]!.obj });
@@ -67,8 +68,7 @@ export function compareConstraints(
     }
   }
   haveUnique.forEach((h, k) => {
-    if (!matchedUnique.has(k) && on("unique", h.u.name ?? key(h.u.columns), true))
-      drops.push({ kind: "dropConstraint", constraint: h.obj });
+    if (!matchedUnique.has(k) && onUnique(h.u.name ?? key(h.u.columns), true)) drops.push({ kind: "dropConstraint", constraint: h.obj });
   });
 
   // Foreign keys, by signature.
@@ -85,10 +85,10 @@ export function compareConstraints(
       matchedFk.add(i);
       continue;
     }
-    if (on("foreignKey", dbName(ctx, fk) ?? sig, false)) adds.push({ kind: "addConstraint", constraint: fk });
+    if (onForeignKey(dbName(ctx, fk) ?? sig, false)) adds.push({ kind: "addConstraint", constraint: fk });
   }
   haveFks.forEach((h, k) => {
-    if (!matchedFk.has(k) && on("foreignKey", h.name ?? h.sig, true)) drops.push({ kind: "dropConstraint", constraint: h.obj });
+    if (!matchedFk.has(k) && onForeignKey(h.name ?? h.sig, true)) drops.push({ kind: "dropConstraint", constraint: h.obj });
   });
 
   // CHECK constraints, named ones only.
@@ -101,10 +101,10 @@ export function compareConstraints(
     const name = dbName(ctx, ck);
     if (name === undefined) continue;
     wantedChecks.add(name);
-    if (!haveChecks.has(name) && on("check", name, false)) adds.push({ kind: "addConstraint", constraint: ck });
+    if (!haveChecks.has(name) && onCheck(name, false)) adds.push({ kind: "addConstraint", constraint: ck });
   }
   for (const [name, obj] of haveChecks)
-    if (!wantedChecks.has(name) && on("check", name, true)) drops.push({ kind: "dropConstraint", constraint: obj });
+    if (!wantedChecks.has(name) && onCheck(name, true)) drops.push({ kind: "dropConstraint", constraint: obj });
 
   ops.push(...drops, ...adds);
 }

@@ -31,8 +31,10 @@ export interface CompareContext {
   readonly options: CompareOptions;
 }
 
-export function included(ctx: CompareContext, object: CompareObject): boolean {
-  return ctx.options.include ? ctx.options.include(object) : true;
+/** The `include` filter for objects of one type (and table): whether the one named takes part. */
+export function includer(ctx: CompareContext, type: CompareObject["type"], table?: string): (name: string, reflected: boolean) => boolean {
+  const include = ctx.options.include;
+  return include ? (name, reflected) => include({ type, name, table, reflected }) : () => true;
 }
 
 /** The name a model constraint has in the database, or undefined when the database names it. */

@@ -7,7 +7,7 @@ import type { MetaData } from "../../sql/schema/metadata.js";
 import type { EnumType } from "../../sql/types/string-types.js";
 import { baseType } from "../../sql/types/type-decorator.js";
 import type { MigrationOp } from "../operations.js";
-import { included, type CompareContext } from "./context.js";
+import { includer, type CompareContext } from "./context.js";
 
 /** The enum types the model's columns use, by native name. */
 export function modelEnums(metadata: MetaData): Map<string, readonly string[]> {
@@ -33,7 +33,7 @@ export function compareEnums(
   if (!ctx.dialect.caps.enumTypes) return { before, after };
   const want = modelEnums(metadata);
   const have = new Map(reflected.map((e) => [e.name, e.values]));
-  const on = (name: string, isReflected: boolean) => included(ctx, { type: "enum", name, reflected: isReflected });
+  const on = includer(ctx, "enum");
   for (const [name, values] of want) {
     const current = have.get(name);
     if (!on(name, current !== undefined)) continue;

@@ -7,7 +7,7 @@ import type { ReflectedIndex, ReflectedTable } from "../../engine/introspection.
 import type { Index } from "../../sql/schema/constraints.js";
 import type { Table } from "../../sql/schema/table.js";
 import type { MigrationOp } from "../operations.js";
-import { dbName, included, type CompareContext } from "./context.js";
+import { dbName, includer, type CompareContext } from "./context.js";
 
 /** A model index's items: column names, or null for an expression. */
 function modelItems(index: Index): Array<string | null> {
@@ -34,7 +34,7 @@ export function compareIndexes(
 ): void {
   const have = new Map(reflected.indexes.map((i) => [i.name, i]));
   const wanted = new Set<string>();
-  const on = (name: string, isReflected: boolean) => included(ctx, { type: "index", name, table: model.name, reflected: isReflected });
+  const on = includer(ctx, "index", model.name);
   const reflectedIndex = (name: string) => reflectedTable.indexes.find((i) => i.name === name)!;
   for (const ix of model.indexes) {
     const name = dbName(ctx, ix);

@@ -9,7 +9,7 @@ import type { Column } from "../../sql/schema/column.js";
 import type { Expression } from "../../sql/elements/expression.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "../mapping/mapper.js";
 import { newCollection } from "../mapping/instrumentation.js";
-import { hasRelated, type Instance, NO_VALUE, putRelated } from "../session/instance-state.js";
+import { hasRelated, type Instance, NO_VALUE, putRelated, STATE } from "../session/instance-state.js";
 
 type Col = Column<string, unknown, boolean>;
 
@@ -99,6 +99,35 @@ export function parentValues(keys: RelationshipKeys, obj: object): unknown[] {
 export function rowKey(row: readonly unknown[], indexes: readonly number[]): unknown {
   if (indexes.length === 1) return row[indexes[0]!];
   return compositeKey(indexes.map((i) => row[i]));
+}
+
+/**
+ * The parents that do not hold `rel` yet (deleted ones left out), grouped by their key for it, with
+ * each key's values once; parents without a key (a NULL foreign key) get an empty collection or
+ * null at once. What select-IN and subquery loading start from.
+ */
+export function pendingParents(
+  rel: RelationshipProperty,
+  parents: readonly object[],
+): { byKey: Map<unknown, object[]>; values: unknown[][] } {
+  const keys = keysOf(rel);
+  const byKey = new Map<unknown, object[]>();
+  const values: unknown[][] = [];
+  for (const p of parents) {
+    if (hasRelated(p, rel) || (p as Instance)[STATE]?.status === "deleted") continue;
+    const k = parentKey(keys, p);
+    if (k === undefined) {
+      storeLoaded(p, rel, rel.uselist ? [] : null);
+      continue;
+    }
+    const list = byKey.get(k);
+    if (list) list.push(p);
+    else {
+      byKey.set(k, [p]);
+      values.push(parentValues(keys, p));
+    }
+  }
+  return { byKey, values };
 }
 
 /**

@@ -9,11 +9,11 @@ import { and, or } from "../../sql/elements/conjunctions.js";
 import type { Column } from "../../sql/schema/column.js";
 import { select, type Select } from "../../sql/statements/select.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
-import { hasRelated, type Instance, STATE } from "../session/instance-state.js";
+import { type Instance, STATE } from "../session/instance-state.js";
 import { keyBatch } from "./by-key.js";
 import type { LoadContext } from "./load-context.js";
 import type { Plan } from "./load-plan.js";
-import { keysOf, orderOf, parentKey, parentValues, rowKey, storeBackReference, storeLoaded } from "./relationship-keys.js";
+import { keysOf, orderOf, pendingParents, rowKey, storeBackReference, storeLoaded } from "./relationship-keys.js";
 
 type Col = Column<string, unknown, boolean>;
 
@@ -55,23 +55,7 @@ export function rowKeyIndexes(rel: RelationshipProperty): number[] {
 /** Loads `rel` for every parent that does not hold it yet. */
 export async function selectinLoad(ctx: LoadContext, rel: RelationshipProperty, parents: readonly object[], plan: Plan): Promise<void> {
   const keys = keysOf(rel);
-  // Parents by key; parents without a key (NULL foreign key) get empty / null at once.
-  const byKey = new Map<unknown, object[]>();
-  const values: unknown[][] = [];
-  for (const p of parents) {
-    if (hasRelated(p, rel) || (p as Instance)[STATE]?.status === "deleted") continue;
-    const k = parentKey(keys, p);
-    if (k === undefined) {
-      storeLoaded(p, rel, rel.uselist ? [] : null);
-      continue;
-    }
-    const list = byKey.get(k);
-    if (list) list.push(p);
-    else {
-      byKey.set(k, [p]);
-      values.push(parentValues(keys, p));
-    }
-  }
+  const { byKey, values } = pendingParents(rel, parents);
   if (byKey.size === 0) return;
   let pending = values;
   const hits: object[] = [];

@@ -11,8 +11,7 @@ import { select, type Select } from "../../sql/statements/select.js";
 import type { RelationshipProperty } from "../mapping/mapper.js";
 import type { LoadContext } from "./load-context.js";
 import type { Plan } from "./load-plan.js";
-import { keysOf, orderOf, parentKey, rowKey, storeBackReference, storeLoaded } from "./relationship-keys.js";
-import { hasRelated } from "../session/instance-state.js";
+import { keysOf, orderOf, pendingParents, rowKey, storeBackReference, storeLoaded } from "./relationship-keys.js";
 
 /** Loads `rel` for `parents`, which `source` loaded. */
 export async function subqueryLoad(
@@ -23,18 +22,7 @@ export async function subqueryLoad(
   source: SelectNode,
 ): Promise<void> {
   const keys = keysOf(rel);
-  const byKey = new Map<unknown, object[]>();
-  for (const p of parents) {
-    if (hasRelated(p, rel)) continue;
-    const k = parentKey(keys, p);
-    if (k === undefined) {
-      storeLoaded(p, rel, rel.uselist ? [] : null);
-      continue;
-    }
-    const list = byKey.get(k);
-    if (list) list.push(p);
-    else byKey.set(k, [p]);
-  }
+  const { byKey } = pendingParents(rel, parents);
   if (byKey.size === 0) return;
   // The original query, selecting only the parent key columns (its order matters only with a limit).
   const items: SelectItemNode[] = keys.parentProps.map((p, i) => ({
