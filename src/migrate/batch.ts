@@ -180,6 +180,9 @@ export function batchSql(source: BatchSource, ops: readonly BatchOp[], dialect: 
   const [create, ...rest] = ddl.createTable(table);
   const name = target.name;
   const copy = `${BATCH_PREFIX}${name}`;
+  // The copy is created from the table's own definition with only the name in front changed: a
+  // self-referencing foreign key inside must keep naming the table, which the copy becomes (with
+  // legacy_alter_table on, RENAME would not rewrite a reference to the copy's name).
   const head = `CREATE TABLE ${q(name)} (`;
   if (!create!.startsWith(head)) throw new CompileError(`batch mode: unexpected CREATE TABLE statement for ${name}`);
   const kept = target.columns.filter((c) => source.table.columns.some((o) => o.name === c.name)).map((c) => q(c.name));
