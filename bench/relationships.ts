@@ -21,6 +21,9 @@ import {
   USERS,
 } from "./relationship-models.js";
 
+/** The two eager strategies measured. */
+type Loader = typeof selectinload | typeof joinedload;
+
 interface Result {
   dialect: string;
   task: string;
@@ -66,7 +69,7 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
         const us = await usersWithPostsJoined(target, raw);
         return [us.length, us.reduce((n, u) => n + (u.posts as unknown[]).length, 0)] as const;
       },
-      orm: (loader: typeof selectinload) => async (session: Session) => {
+      orm: (loader: Loader) => async (session: Session) => {
         const us = await session.scalars(select(BenchUser).options(loader(BenchUser.posts)));
         return [us.length, us.reduce((n, u) => n + u.posts.length, 0)] as const;
       },
@@ -82,7 +85,7 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
         const ps = await postsWithTagsJoined(target, raw, TAGGED_POSTS);
         return [ps.length, ps.reduce((n, p) => n + (p.tags as unknown[]).length, 0)] as const;
       },
-      orm: (loader: typeof selectinload) => async (session: Session) => {
+      orm: (loader: Loader) => async (session: Session) => {
         const ps = await session.scalars(select(BenchPost).where(BenchPost.id.le(TAGGED_POSTS)).options(loader(BenchPost.tags)));
         return [ps.length, ps.reduce((n, p) => n + p.tags.length, 0)] as const;
       },
@@ -92,7 +95,7 @@ async function benchDialect(target: BenchTarget): Promise<Result[]> {
     for (const t of tasks)
       for (const [strategy, loader] of [
         ["selectin", selectinload],
-        ["joined", joinedload as unknown as typeof selectinload],
+        ["joined", joinedload],
       ] as const) {
         let session: Session | undefined;
         const run = t.orm(loader);
