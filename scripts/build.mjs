@@ -16,7 +16,14 @@ execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, "-p",
 });
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/index.ts", "src/dialects/sqlite/index.ts", "src/dialects/postgres/index.ts", "src/dialects/mysql/index.ts"],
+  entryPoints: [
+    "src/index.ts",
+    "src/migrate/index.ts",
+    "src/cli/main.ts",
+    "src/dialects/sqlite/index.ts",
+    "src/dialects/postgres/index.ts",
+    "src/dialects/mysql/index.ts",
+  ],
   outbase: "src",
   outdir: "dist",
   bundle: true,

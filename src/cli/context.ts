@@ -1,0 +1,48 @@
+/**
+ * What every command receives, and how the database commands get their Migrator: the config
+ * loaded, an engine on its URL, the reporter wired to the output. Called by commands/.
+ */
+import { createEngine } from "../index.js";
+import type { ParsedArgs } from "./args.js";
+import { databaseUrl, loadConfig, resolveMetadata } from "./load-config.js";
+import { createMigrator, type Migrator } from "./migrator.js";
+import { ConsoleReporter, Output, type CliIo } from "./output.js";
+
+/** One run of a command. */
+export interface CommandContext {
+  readonly args: ParsedArgs;
+  readonly io: CliIo;
+  readonly out: Output;
+}
+
+/** A string option's value, if given. */
+export function option(ctx: CommandContext, name: string): string | undefined {
+  return ctx.args.values.get(name)?.[0];
+}
+
+/**
+ * Runs `fn` with a Migrator for the configured database, then closes the engine. `compare` names
+ * the command when it needs the models (autogenerate, check), which are loaded only then.
+ */
+export async function withMigrator<T>(ctx: CommandContext, fn: (m: Migrator) => Promise<T>, compare?: string): Promise<T> {
+  const loaded = await loadConfig(ctx.io.cwd, option(ctx, "config"));
+  const url = databaseUrl(loaded, ctx.io.env);
+  const metadata = compare ? await resolveMetadata(loaded, compare) : undefined;
+  const { fileTemplate, versionTable, lockTimeoutMs, compare: compareOptions } = loaded.config;
+  const engine = createEngine(url);
+  try {
+    const migrator = await createMigrator({
+      engine,
+      directory: loaded.migrations,
+      reporter: new ConsoleReporter(ctx.out),
+      ...(metadata && { metadata }),
+      ...(fileTemplate !== undefined && { fileTemplate }),
+      ...(versionTable !== undefined && { versionTable }),
+      ...(lockTimeoutMs !== undefined && { lockTimeoutMs }),
+      ...(compareOptions !== undefined && { compare: compareOptions }),
+    });
+    return await fn(migrator);
+  } finally {
+    await engine.dispose();
+  }
+}
