@@ -47,7 +47,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     options: [sql],
   },
-  { name: "current", summary: "show the revisions the database is at", positionals: [], options: [verbose] },
+  { name: "current", summary: "show the revisions the database is at", positionals: [], options: [] },
   { name: "history", summary: "list the revisions, newest first", positionals: [], options: [] },
   { name: "heads", summary: "list the head revisions", positionals: [], options: [verbose] },
   { name: "branches", summary: "list the branch points", positionals: [], options: [verbose] },

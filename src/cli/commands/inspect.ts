@@ -6,7 +6,7 @@ import type { Revision } from "../../migrate/revisions/revision.js";
 import { withMigrator, type CommandContext } from "../context.js";
 import { title } from "../output.js";
 
-/** `current [-v]`: the applied revisions, or that none is. */
+/** `current`: the applied revisions, or that none is. */
 export function current(ctx: CommandContext): Promise<number> {
   return withMigrator(ctx, async (m) => {
     const applied = await m.current();
