@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^athanor$/, replacement: src("index.ts") },
+      { find: /^athanor\/migrate$/, replacement: src("migrate/index.ts") },
       { find: /^athanor\/dialects\/(sqlite|postgres|mysql)$/, replacement: src("dialects/$1/index.ts") },
     ],
   },
