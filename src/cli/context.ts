@@ -5,7 +5,7 @@
 import { createEngine } from "../index.js";
 import type { ParsedArgs } from "./args.js";
 import { databaseUrl, loadConfig, resolveMetadata } from "./load-config.js";
-import { createMigrator, type Migrator } from "./migrator.js";
+import type { Migrator } from "../migrate/runner/migrator.js";
 import { ConsoleReporter, Output, type CliIo } from "./output.js";
 
 /** One run of a command. */
@@ -29,9 +29,11 @@ export async function withMigrator<T>(ctx: CommandContext, fn: (m: Migrator) => 
   const url = databaseUrl(loaded, ctx.io.env);
   const metadata = compare ? await resolveMetadata(loaded, compare) : undefined;
   const { fileTemplate, versionTable, lockTimeoutMs, compare: compareOptions } = loaded.config;
+  // Loaded here, not at the top, so `--help` and `init` start without the whole runner.
+  const { Migrator } = await import("../migrate/runner/migrator.js");
   const engine = createEngine(url);
   try {
-    const migrator = await createMigrator({
+    const migrator = new Migrator({
       engine,
       directory: loaded.migrations,
       reporter: new ConsoleReporter(ctx.out),

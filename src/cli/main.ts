@@ -65,9 +65,7 @@ function report(out: Output, err: unknown): number {
     return 2;
   }
   if (err instanceof ConnectionError) {
-    out.error(`${err.message}\nCheck the database URL (\`url\` in the config, or DATABASE_URL) and that the server is running.`);
-  } else if (err instanceof AthanorError && err.name === "MigrationCheckError") {
-    out.error(`${err.message}\nWrite a revision for them: athanor revision --autogenerate -m "..."`);
+    out.error(`${err.message}\nCheck the database URL (\`url\` in athanor.config.ts, or DATABASE_URL).`);
   } else if (err instanceof AthanorError) {
     out.error(err.message);
   } else {

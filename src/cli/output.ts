@@ -2,7 +2,8 @@
  * What the CLI prints, and where: results (SQL, lists) on stdout; progress and warnings on stdout,
  * or on stderr under --sql so stdout stays pure SQL; errors on stderr. Colour only on a TTY.
  */
-import type { MigrationReporter, PlannedStep } from "./migrator.js";
+import type { MigrationReporter } from "../migrate/runner/online-run.js";
+import type { PlannedStep } from "../migrate/runner/steps.js";
 
 /** A stream the CLI writes to (process.stdout, or a buffer in tests). */
 export interface OutStream {
@@ -64,7 +65,8 @@ export class Output {
   }
 
   error(message: string): void {
-    this.#close();
+    // A revision's progress line was open: it is the one that failed.
+    if (this.#open) this.finish("failed");
     this.#io.stderr.write(`${this.#color(this.#io.stderr, red)("error:")} ${message}\n`);
   }
 
@@ -100,7 +102,9 @@ export class ConsoleReporter implements MigrationReporter {
   }
 
   start(step: PlannedStep): void {
-    this.out.begin(`→ ${step.direction} ${step.revision.id}  ${title(step.revision.message)} ... `);
+    // A revision that stopped half way in an earlier run (DDL without transactions) continues where it stopped.
+    const resume = step.resumeFrom > 0 ? ` (resuming after ${step.resumeFrom} of ${step.ops} operations)` : "";
+    this.out.begin(`→ ${step.direction} ${step.revision.id}  ${title(step.revision.message)}${resume} ... `);
   }
 
   done(_step: PlannedStep, ms: number): void {

@@ -398,6 +398,17 @@ export class Connection implements SchemaRunner, AsyncDisposable {
     return tx;
   }
 
+  /**
+   * @internal Takes over a transaction begun with the caller's own SQL (the SQLite migration lock's
+   * BEGIN EXCLUSIVE), so transaction() opens savepoints inside it and COMMIT goes through here.
+   */
+  _adoptTransaction(): Transaction {
+    if (this.#tx.length > 0) throw new StateError("cannot adopt a transaction: one is already open on this connection");
+    const tx = new Transaction(this, undefined, undefined);
+    this.#tx.push(tx);
+    return tx;
+  }
+
   /** Opens a savepoint inside the current transaction. */
   async beginNested(): Promise<Transaction> {
     const parent = this.#tx[this.#tx.length - 1];

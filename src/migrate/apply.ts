@@ -11,6 +11,8 @@ import type { Dialect } from "../engine/dialect.js";
 import type { DdlCompiler } from "../sql/compiler/ddl-compiler.js";
 import type { MigrationOp } from "./operations.js";
 import { batchTable, needsBatch, runBatch, withForeignKeysOff, type BatchOp } from "./batch.js";
+import { bulkInsertSql } from "./ops/bulk-insert-sql.js";
+import { CompileError } from "../util/errors.js";
 
 /** The statements that perform one operation, in order. Throws CompileError for what the database cannot do. */
 export function opSql(op: MigrationOp, dialect: Dialect, ddl: DdlCompiler = dialect.createDdlCompiler()): string[] {
@@ -44,6 +46,15 @@ export function opSql(op: MigrationOp, dialect: Dialect, ddl: DdlCompiler = dial
       return ddl.dropEnum(op.name);
     case "alterEnum":
       return ddl.alterEnum(op.name, op.values.from, op.values.to);
+    case "execute":
+      return [op.sql];
+    case "bulkInsert":
+      return bulkInsertSql(op.table, op.rows, dialect);
+    case "run":
+      throw new CompileError(
+        "op.run() runs code against a live connection, so it has no SQL to print in offline (--sql) mode; " +
+          "write what must appear in offline scripts with op.execute(sql), or run this migration online",
+      );
   }
 }
 

@@ -238,6 +238,14 @@ function rebuildImpl(dialect: Dialect): TableRebuildImpl {
 export async function runBatch(conn: Connection, table: string, ops: readonly BatchOp[]): Promise<void> {
   const source = await readBatchSource(conn, table, ops);
   for (const sql of batchSql(source, ops, conn.dialect)) await conn._runRaw(sql);
+  await checkForeignKeys(conn, `batch rebuild of table ${table} (${ops.map((o) => o.kind).join(", ")})`);
+}
+
+/**
+ * Throws an IntegrityError naming the rows whose foreign keys point at no row (checked while
+ * enforcement is off: after a rebuild, or after a revision the runner ran with it off).
+ */
+export async function checkForeignKeys(conn: Connection, what: string): Promise<void> {
   const violations = await rebuildImpl(conn.dialect).foreignKeyViolations(conn._driverConnection());
   if (violations.length > 0) {
     const shown = violations
@@ -246,7 +254,7 @@ export async function runBatch(conn: Connection, table: string, ops: readonly Ba
       .join("; ");
     const more = violations.length > 10 ? ` (and ${violations.length - 10} more)` : "";
     throw new IntegrityError(
-      `batch rebuild of table ${table} (${ops.map((o) => o.kind).join(", ")}) leaves rows whose foreign keys point at no row: ${shown}${more}. ` +
+      `${what} leaves rows whose foreign keys point at no row: ${shown}${more}. ` +
         "Nothing was changed. Fix or delete those rows (or add the parent rows) first, then run the migration again",
       { violation: "foreignKey", sql: "PRAGMA foreign_key_check" },
     );

@@ -46,12 +46,15 @@ export async function acquireMigrationLock(conn: Connection, options: LockOption
     await new Promise((r) => setTimeout(r, pause));
     pause = Math.min(pause * 2, 250);
   }
+  // A lock that is a transaction becomes the connection's, so the run's work nests inside it.
+  const tx = impl.isTransaction ? conn._adoptTransaction() : undefined;
   let released = false;
   return {
     isTransaction: impl.isTransaction,
     release: async () => {
       if (released) return;
       released = true;
+      if (tx?.isActive) await tx.commit();
       await impl.release(driver, name);
     },
   };

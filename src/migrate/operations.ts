@@ -8,6 +8,7 @@ import type { Column } from "../sql/schema/column.js";
 import type { Index } from "../sql/schema/constraints.js";
 import type { Table } from "../sql/schema/table.js";
 import type { AlterableConstraint, ColumnAlteration, ColumnChange } from "../sql/compiler/ddl-compiler.js";
+import type { Connection } from "../engine/connection.js";
 
 type AnyColumn = Column<string, unknown, boolean>;
 
@@ -29,6 +30,12 @@ export type MigrationOp =
   | { readonly kind: "renameColumn"; readonly table: string; readonly from: string; readonly to: string }
   | { readonly kind: "createEnum"; readonly name: string; readonly values: readonly string[] }
   | { readonly kind: "dropEnum"; readonly name: string; readonly values: readonly string[] }
-  | { readonly kind: "alterEnum"; readonly name: string; readonly values: Change<readonly string[]> };
+  | { readonly kind: "alterEnum"; readonly name: string; readonly values: Change<readonly string[]> }
+  /** SQL run as written (a Core statement is compiled with its values as literals when recorded). */
+  | { readonly kind: "execute"; readonly sql: string }
+  /** Rows inserted into a table; keys are the table's column keys. Compiled with literal values. */
+  | { readonly kind: "bulkInsert"; readonly table: Table; readonly rows: readonly Readonly<Record<string, unknown>>[] }
+  /** Code run against the live connection; there is no SQL to print for it offline. */
+  | { readonly kind: "run"; readonly fn: (conn: Connection) => Promise<void> };
 
 export type MigrationOpKind = MigrationOp["kind"];

@@ -176,3 +176,13 @@ export function describeValue(value: unknown): string {
 export class MigrationLockError extends AthanorError {
   override name = "MigrationLockError";
 }
+
+/** A migration run cannot start or did not finish: the message says where the database stands and what to do. */
+export class MigrationError extends AthanorError {
+  override name = "MigrationError";
+}
+
+/** `check` found differences between the models and the database (autogenerate would write operations). */
+export class MigrationCheckError extends AthanorError {
+  override name = "MigrationCheckError";
+}

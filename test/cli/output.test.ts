@@ -1,7 +1,7 @@
 /** The CLI's printer in-process: which stream gets what, colour only on a TTY, progress lines. */
 import { describe, expect, it } from "vitest";
 import { ConsoleReporter, Output, type CliIo, type OutStream } from "../../src/cli/output.js";
-import type { PlannedStep } from "../../src/cli/migrator.js";
+import type { PlannedStep } from "../../src/migrate/runner/steps.js";
 
 class Captured implements OutStream {
   text = "";
@@ -22,6 +22,7 @@ const step = (id: string, direction: PlannedStep["direction"] = "upgrade"): Plan
   direction,
   file: `${id}.ts`,
   ops: 1,
+  resumeFrom: 0,
 });
 
 describe("Output and ConsoleReporter", () => {
@@ -45,6 +46,15 @@ describe("Output and ConsoleReporter", () => {
       ].join("\n"),
     );
     expect(stderr.text).toBe("");
+  });
+
+  it("an error ends the open progress line with `failed`, then goes to stderr", () => {
+    const { stdout, stderr, io: cli } = io();
+    const out = new Output(cli);
+    new ConsoleReporter(out).start(step("aaa"));
+    out.error('table "users" already exists');
+    expect(stdout.text).toBe("→ upgrade aaa  create users table ... failed\n");
+    expect(stderr.text).toBe('error: table "users" already exists\n');
   });
 
   it("colours warnings and errors on a TTY unless NO_COLOR is set", () => {

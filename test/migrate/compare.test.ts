@@ -49,8 +49,13 @@ function describeOp(op: MigrationOp): string {
       return `renameTable ${op.from} ${op.to}`;
     case "renameColumn":
       return `renameColumn ${op.table}.${op.from} ${op.to}`;
-    default:
+    case "createEnum":
+    case "dropEnum":
+    case "alterEnum":
       return `${op.kind} ${op.name}`;
+    default:
+      // execute, bulkInsert and run are written by hand; compare never produces them.
+      return op.kind;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { UsageError } from "../args.js";
 import { withMigrator, type CommandContext } from "../context.js";
-import type { Migrator, RunResult } from "../migrator.js";
+import type { Migrator, RunResult } from "../../migrate/runner/migrator.js";
 import { formatMs } from "../output.js";
 
 /** `upgrade [target]`: target defaults to head. */

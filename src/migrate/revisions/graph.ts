@@ -131,6 +131,15 @@ export class RevisionGraph {
     );
   }
 
+  /**
+   * The heads of a set of applied revisions (the runner records every applied revision, not only
+   * the heads): those that no other applied revision revises. Ids the graph lacks are left out.
+   */
+  headsOf(applied: Iterable<string>): string[] {
+    const set = new Set([...applied].filter((id) => this.byId.has(id)));
+    return [...this.byId.keys()].filter((id) => set.has(id) && !this.children.get(id)!.some((c) => set.has(c)));
+  }
+
   /** Whether `rev` is a head (nothing revises it). */
   isHead(id: string): boolean {
     return this.children.get(this.get(id).id)!.length === 0;

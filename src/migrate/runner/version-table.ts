@@ -49,6 +49,11 @@ export class VersionStore {
   readonly #metadata: MetaData;
   readonly table: ReturnType<typeof makeVersionTable>["table"];
 
+  /** The version table's definition (offline mode prints its DDL). */
+  static definition(name = VERSION_TABLE): ReturnType<typeof makeVersionTable> {
+    return makeVersionTable(name);
+  }
+
   constructor(conn: Connection, name = VERSION_TABLE) {
     this.#conn = conn;
     const made = makeVersionTable(name);

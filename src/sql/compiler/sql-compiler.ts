@@ -71,6 +71,25 @@ export class SqlCompiler extends ExpressionCompiler {
     }
   }
 
+  /**
+   * Compiles a statement with its values written as literals, for migration scripts (which run as
+   * text and are printed offline). INSERT … VALUES is refused: its rows are assembled per batch.
+   */
+  compileLiteral(node: StatementNode): string {
+    const saved = this.literalBinds;
+    this.literalBinds = true;
+    try {
+      const compiled = this.compile(node);
+      if (compiled.insert || compiled.insertColumns)
+        throw new CompileError(
+          "an INSERT … VALUES statement cannot be compiled with literal values; in a migration, use op.bulkInsert(table, rows)",
+        );
+      return compiled.sql;
+    } finally {
+      this.literalBinds = saved;
+    }
+  }
+
   /** Compiles an expression in literal mode (column defaults rendered into statements). */
   literal(node: ExprNode): string {
     const saved = this.literalBinds;

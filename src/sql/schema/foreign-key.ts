@@ -44,7 +44,7 @@ export function foreignKey(target: ForeignKeyTarget, options: ForeignKeyOptions 
 }
 
 /** Splits `"schema.table.column"` / `"table.column"`. */
-function parseTarget(text: string): { schema?: string; table: string; column: string } {
+export function parseTarget(text: string): { schema?: string; table: string; column: string } {
   const parts = text.split(".");
   if (parts.length === 2 && parts[0] && parts[1]) return { table: parts[0], column: parts[1] };
   if (parts.length === 3 && parts[0] && parts[1] && parts[2]) return { schema: parts[0], table: parts[1], column: parts[2] };
@@ -72,6 +72,11 @@ export class ForeignKeyConstraint extends Constraint {
     this.onUpdate = options.onUpdate;
     this.deferrable = options.deferrable;
     this.initially = options.initially;
+  }
+
+  /** The targets as given: strings may name tables the MetaData does not hold yet (migrations build placeholders for them). */
+  get targets(): readonly ForeignKeyTarget[] {
+    return this.#targets;
   }
 
   /** True when the referred table's name is known without resolving thunks. */

@@ -1,0 +1,84 @@
+/**
+ * Offline mode (`--sql`): the SQL of a range of revisions, written out instead of run, for a DBA
+ * to review or run. Version-table changes are included with their values inlined. Where DDL is
+ * transactional each revision is wrapped in BEGIN/COMMIT, as the online runner runs it.
+ *
+ * A SQLite table rebuild is written from the table as the earlier revisions leave it, which no
+ * database holds offline: the revisions are replayed on an empty in-memory database (from base,
+ * the ones before the range unrecorded) and the statements each step runs there are recorded.
+ */
+import type { Connection } from "../../engine/connection.js";
+import type { Dialect } from "../../engine/dialect.js";
+import { createEngine } from "../../engine/engine.js";
+import { UNTYPED } from "../../sql/types/sql-type.js";
+import { applyOps, opsSql } from "../apply.js";
+import { needsBatch } from "../batch.js";
+import type { Step } from "./steps.js";
+import { VersionStore } from "./version-table.js";
+
+export interface OfflineOptions {
+  readonly versionTable?: string;
+  /** Include the version table's CREATE TABLE (the range starts at base). */
+  readonly createVersionTable: boolean;
+  /** The upgrade steps from base to where the range starts (replayed first when a rebuild needs the tables). */
+  readonly prelude?: readonly Step[];
+}
+
+/** The script of the steps, statements separated by blank lines, each ending with `;`. */
+export async function offlineSql(steps: readonly Step[], dialect: Dialect, options: OfflineOptions): Promise<string> {
+  const rebuilds = steps.map((s) => s.operations.some((op) => needsBatch(op, dialect)));
+  const bodies = rebuilds.some(Boolean) ? await replay(steps, options.prelude ?? []) : steps.map((s) => opsSql(s.operations, dialect));
+  const out: string[] = [];
+  const table = VersionStore.definition(options.versionTable).table;
+  if (options.createVersionTable) out.push(...dialect.createDdlCompiler().createTable(table).map(terminated));
+  steps.forEach((step, i) => {
+    out.push(`-- ${step.direction} ${step.revision.id}: ${step.revision.message.split("\n")[0]}`);
+    // A rebuild drops the old table: with foreign keys enforced that would fire ON DELETE actions.
+    if (rebuilds[i]) out.push("-- table rebuild: foreign keys off outside the transaction, checked before COMMIT (the check must return no rows)", "PRAGMA foreign_keys = OFF;");
+    if (dialect.caps.transactionalDdl) out.push(terminated(dialect.beginSql()));
+    out.push(...bodies[i]!.map(terminated));
+    out.push(terminated(versionChange(step, dialect, table.name)));
+    if (rebuilds[i]) out.push("PRAGMA foreign_key_check;");
+    if (dialect.caps.transactionalDdl) out.push("COMMIT;");
+    if (rebuilds[i]) out.push("PRAGMA foreign_keys = ON;");
+  });
+  return out.join("\n\n") + "\n";
+}
+
+/** The statements each step runs on a scratch SQLite database that first replays the prelude. */
+async function replay(steps: readonly Step[], prelude: readonly Step[]): Promise<string[][]> {
+  const engine = createEngine("sqlite://:memory:");
+  let recording: string[] | undefined;
+  const stop = engine.on("beforeExecute", ({ sql }) => {
+    if (recording && !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(sql)) recording.push(sql);
+  });
+  const conn: Connection = await engine.connect();
+  try {
+    for (const step of prelude) await applyOps(conn, step.operations);
+    const out: string[][] = [];
+    for (const step of steps) {
+      recording = [];
+      await applyOps(conn, step.operations);
+      out.push(recording);
+    }
+    return out;
+  } finally {
+    stop();
+    await conn.close();
+    await engine.dispose();
+  }
+}
+
+/** The version table's INSERT or DELETE for a step, values inlined. */
+function versionChange(step: Step, dialect: Dialect, tableName: string): string {
+  const q = dialect.preparer;
+  const lit = (v: string) => dialect.renderLiteral(v, UNTYPED);
+  const id = lit(step.revision.id);
+  if (step.direction === "downgrade") return `DELETE FROM ${q.quote(tableName)} WHERE ${q.quote("revision")} = ${id}`;
+  const cols = ["revision", "checksum", "ops_done", "applied_at"].map((c) => q.quote(c)).join(", ");
+  return `INSERT INTO ${q.quote(tableName)} (${cols}) VALUES (${id}, ${lit(step.script.checksum)}, NULL, CURRENT_TIMESTAMP)`;
+}
+
+function terminated(sql: string): string {
+  return sql.trimEnd().endsWith(";") ? sql : `${sql};`;
+}

@@ -1,0 +1,303 @@
+/**
+ * The migration runner on every database, with hand-written revision files: upgrade and
+ * downgrade by every kind of target, the version table and its checksums, a failing revision
+ * (nothing lost where DDL is transactional; progress recorded and resumed on MySQL), offline SQL
+ * that runs as written, stamp, and five runners started at once.
+ */
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { column, Integer, MetaData, sql, String, Table, type Engine } from "athanor";
+import { Migrator } from "../../src/migrate/runner/migrator.js";
+import { VersionStore } from "../../src/migrate/runner/version-table.js";
+import { reflect } from "../../src/migrate/reflect.js";
+import { MigrationCheckError, MigrationError } from "../../src/util/errors.js";
+import { forEachDialect, type DialectFixture } from "../support/dialects.js";
+
+const HEADER = `import { column, foreignKey, Integer, String, sql } from "athanor";\nimport { defineRevision } from "athanor/migrate";\n`;
+
+/** A revision file's text. */
+function revisionFile(id: string, revises: string | null, message: string, upgrade: string, downgrade: string): string {
+  return `${HEADER}
+export default defineRevision({
+  id: ${JSON.stringify(id)},
+  revises: ${JSON.stringify(revises)},
+  message: ${JSON.stringify(message)},
+  upgrade(op) {
+${upgrade}
+  },
+  downgrade(op) {
+${downgrade}
+  },
+});
+`;
+}
+
+const REV1 = revisionFile(
+  "aaaa00000001",
+  null,
+  "create authors",
+  `    op.createTable("authors", { id: column(Integer, { primaryKey: true }), name: column(String(100)) });`,
+  `    op.dropTable("authors");`,
+);
+const REV2 = revisionFile(
+  "bbbb00000002",
+  "aaaa00000001",
+  "create books",
+  `    op.createTable("books", {
+      id: column(Integer, { primaryKey: true }),
+      author_id: column(Integer, { foreignKey: foreignKey("authors.id", { name: "fk_books_author_id_authors", onDelete: "CASCADE" }) }),
+      title: column(String(200)),
+    });`,
+  `    op.dropTable("books");`,
+);
+const REV3 = revisionFile(
+  "cccc00000003",
+  "bbbb00000002",
+  "add authors.country",
+  `    op.addColumn("authors", "country", column(String(2), { nullable: true }));
+    op.createIndex("ix_authors_country", "authors", ["country"]);`,
+  `    op.dropIndex("ix_authors_country", "authors");
+    op.dropColumn("authors", "country");`,
+);
+
+/** Tables of the database other than the version table. */
+async function userTables(engine: Engine): Promise<string[]> {
+  const r = await reflect(engine, { only: (n) => n !== "athanor_version" });
+  return [...r.tables.keys()].sort();
+}
+
+async function columnsOf(engine: Engine, table: string): Promise<string[]> {
+  const r = await reflect(engine, { only: [table] });
+  return r.tables.get(table)!.columns.map((c) => c.name);
+}
+
+forEachDialect((db: DialectFixture) => {
+  let dir: string;
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  const migrator = (options: Partial<ConstructorParameters<typeof Migrator>[0]> = {}) =>
+    new Migrator({ engine: db.engine, directory: dir, ...options });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "athanor-runner-"));
+    await resetDatabase(db);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("upgrades to head, records every revision with its checksum, and downgrades step by step to base", async () => {
+    write("20260101_0000_create_authors.ts", REV1);
+    write("20260101_0001_create_books.ts", REV2);
+    write("20260101_0002_add_country.ts", REV3);
+    const m = migrator();
+    const up = await m.upgrade();
+    expect(up.steps.map((s) => s.revision)).toEqual(["aaaa00000001", "bbbb00000002", "cccc00000003"]);
+    expect(await userTables(db.engine)).toEqual(["authors", "books"]);
+    expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name", "country"]);
+    expect(await m.current()).toEqual([{ id: "cccc00000003", message: "add authors.country", isHead: true }]);
+    const conn = await db.engine.connect();
+    const rows = await new VersionStore(conn).applied();
+    await conn.close();
+    expect(rows.map((r) => r.revision).sort()).toEqual(["aaaa00000001", "bbbb00000002", "cccc00000003"]);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum) && r.opsDone === undefined)).toBe(true);
+
+    // Nothing to do at head.
+    expect((await m.upgrade()).steps).toEqual([]);
+
+    expect((await m.downgrade("-1")).steps.map((s) => s.revision)).toEqual(["cccc00000003"]);
+    expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name"]);
+    expect((await m.current()).map((c) => c.id)).toEqual(["bbbb00000002"]);
+    expect((await m.downgrade("base")).steps.map((s) => s.revision)).toEqual(["bbbb00000002", "aaaa00000001"]);
+    expect(await userTables(db.engine)).toEqual([]);
+    expect(await m.current()).toEqual([]);
+  });
+
+  it("upgrades by +N and to a revision prefix, and lists history, heads and show", async () => {
+    write("a.ts", REV1);
+    write("b.ts", REV2);
+    write("c.ts", REV3);
+    const m = migrator();
+    expect((await m.upgrade("+1")).steps.map((s) => s.revision)).toEqual(["aaaa00000001"]);
+    expect((await m.upgrade("bbbb")).steps.map((s) => s.revision)).toEqual(["bbbb00000002"]);
+    expect((await m.current()).map((c) => [c.id, c.isHead])).toEqual([["bbbb00000002", false]]);
+    expect(await m.history()).toEqual([
+      "bbbb00000002 -> cccc00000003 (head), add authors.country",
+      "aaaa00000001 -> bbbb00000002, create books",
+      "<base> -> aaaa00000001, create authors",
+    ]);
+    expect((await m.heads()).map((r) => r.id)).toEqual(["cccc00000003"]);
+    const shown = await m.show("ccc");
+    expect(shown).toContain("Revision: cccc00000003 (head)");
+    expect(shown).toContain("add column authors.country");
+    expect(shown).toContain("drop index ix_authors_country on authors");
+  });
+
+  it("a failing revision leaves the database at the previous revision with nothing lost (MySQL: progress recorded, resumed after the fix)", async () => {
+    write("a.ts", REV1);
+    write("b.ts", REV2);
+    const m = migrator();
+    await m.upgrade();
+    await db.engine.execute(sql`INSERT INTO authors (id, name) VALUES (1, 'Le Guin')`);
+    const failing = (fixed: boolean) =>
+      revisionFile(
+        "dddd00000004",
+        "bbbb00000002",
+        "add genre and fill it",
+        `    op.addColumn("books", "genre", column(String(20), { nullable: true }));
+    op.execute(${JSON.stringify(fixed ? "UPDATE books SET genre = 'fiction'" : "UPDATE no_such_table SET genre = 'fiction'")});
+    op.addColumn("authors", "born", column(Integer, { nullable: true }));`,
+        `    op.dropColumn("authors", "born");
+    op.dropColumn("books", "genre");`,
+      );
+    write("d.ts", failing(false));
+    const err = await m.upgrade().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as Error).message).toMatch(/upgrade of revision dddd00000004 \(d\.ts\) failed/);
+    const conn = await db.engine.connect();
+    const rows = await new VersionStore(conn).applied();
+    await conn.close();
+    const authors = await db.engine.execute(selectAll("authors"));
+    expect(authors.all().length).toBe(1);
+    if (db.engine.dialect.caps.transactionalDdl) {
+      expect((err as Error).message).toMatch(/Nothing of dddd00000004 was applied: the database is at revision bbbb00000002/);
+      expect(await columnsOf(db.engine, "books")).toEqual(["id", "author_id", "title"]);
+      expect(rows.map((r) => r.revision).sort()).toEqual(["aaaa00000001", "bbbb00000002"]);
+    } else {
+      expect((err as Error).message).toMatch(/failed at operation 2 of 3 \(execute\)/);
+      expect((err as Error).message).toMatch(/continue from operation 2/);
+      expect(await columnsOf(db.engine, "books")).toEqual(["id", "author_id", "title", "genre"]);
+      expect(rows.find((r) => r.revision === "dddd00000004")?.opsDone).toBe(1);
+      // Downgrading past a half-applied revision is refused.
+      await expect(m.downgrade("base")).rejects.toThrow(/stopped half way/);
+    }
+    expect((await m.current()).map((c) => c.id)).toEqual(["bbbb00000002"]);
+    write("d.ts", failing(true));
+    const resumed = await m.upgrade();
+    expect(resumed.steps.map((s) => s.revision)).toEqual(["dddd00000004"]);
+    expect(await columnsOf(db.engine, "books")).toEqual(["id", "author_id", "title", "genre"]);
+    expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name", "born"]);
+    expect((await m.current()).map((c) => c.id)).toEqual(["dddd00000004"]);
+  });
+
+  it("refuses to run when an applied revision file was edited or deleted, and stamp records the files as they are", async () => {
+    write("a.ts", REV1);
+    write("b.ts", REV2);
+    const m = migrator();
+    await m.upgrade();
+    write("a.ts", REV1.replace("String(100)", "String(120)"));
+    write("c.ts", REV3);
+    await expect(m.upgrade()).rejects.toThrow(/revision aaaa00000001 \(a\.ts\) was changed after it was applied/);
+    expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name"]);
+    await m.stamp("bbbb00000002");
+    expect((await m.upgrade()).steps.map((s) => s.revision)).toEqual(["cccc00000003"]);
+    rmSync(join(dir, "c.ts"));
+    await expect(m.upgrade()).rejects.toThrow(/revision cccc00000003 is applied to the database but its file is gone/);
+    await expect(m.stamp("bbbb00000002")).rejects.toThrow(/--purge/);
+    await m.stamp("bbbb00000002", { purge: true });
+    expect((await m.current()).map((c) => c.id)).toEqual(["bbbb00000002"]);
+    await m.stamp("base");
+    expect(await m.current()).toEqual([]);
+    expect(await userTables(db.engine)).toEqual(["authors", "books"]);
+  });
+
+  it("offline mode writes SQL that runs as written and leaves the database untouched until then", async () => {
+    write("a.ts", REV1);
+    write("b.ts", REV2);
+    write("c.ts", REV3);
+    const m = migrator();
+    const { sql } = await m.upgrade("head", { sql: true });
+    expect(sql).toContain("-- upgrade aaaa00000001: create authors");
+    expect(sql).toMatch(/CREATE TABLE .?athanor_version/);
+    expect(sql).toMatch(/INSERT INTO .?athanor_version.? .* VALUES \('cccc00000003'/);
+    expect(await userTables(db.engine)).toEqual([]);
+    await runScript(db.engine, sql!);
+    expect(await userTables(db.engine)).toEqual(["authors", "books"]);
+    expect((await m.current()).map((c) => c.id)).toEqual(["cccc00000003"]);
+    // The downgrade script of a range, then run: back to base.
+    const down = await m.downgrade("base", { sql: true, from: "cccc00000003" });
+    expect(down.sql).toMatch(/DELETE FROM .?athanor_version.? WHERE .?revision.? = 'aaaa00000001'/);
+    await runScript(db.engine, down.sql!);
+    expect(await userTables(db.engine)).toEqual([]);
+    await expect(m.downgrade("base", { sql: true })).rejects.toThrow(/needs the revision the database is at/);
+  });
+
+  it("check passes when the models match and lists the changes when they differ", async () => {
+    write("a.ts", REV1);
+    const models = new MetaData();
+    new Table("authors", models, { id: column(Integer, { primaryKey: true }), name: column(String(100)) });
+    const m = migrator({ metadata: models });
+    await expect(m.check()).rejects.toThrow(/not up to date/);
+    await m.upgrade();
+    expect(await m.check()).toEqual([]);
+    const changed = new MetaData();
+    new Table("authors", changed, {
+      id: column(Integer, { primaryKey: true }),
+      name: column(String(100)),
+      country: column(String(2), { nullable: true }),
+    });
+    const err = await migrator({ metadata: changed })
+      .check()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationCheckError);
+    expect((err as Error).message).toContain("add column authors.country");
+  });
+
+  it("five runners started at once apply each revision exactly once", async () => {
+    write("a.ts", REV1);
+    write("b.ts", REV2);
+    // A data migration: a second run of it would insert its row twice.
+    write(
+      "c.ts",
+      revisionFile(
+        "cccc00000003",
+        "bbbb00000002",
+        "seed an author",
+        `    op.execute("INSERT INTO authors (id, name) VALUES (7, 'Butler')");`,
+        `    op.execute("DELETE FROM authors WHERE id = 7");`,
+      ),
+    );
+    const engines = Array.from({ length: 5 }, () => db.createEngine());
+    try {
+      const results = await Promise.all(engines.map((engine) => new Migrator({ engine, directory: dir, lockTimeoutMs: 30_000 }).upgrade()));
+      const ran = results.flatMap((r) => r.steps.map((s) => s.revision)).sort();
+      expect(ran).toEqual(["aaaa00000001", "bbbb00000002", "cccc00000003"]);
+      expect((await db.engine.execute(selectAll("authors"))).all().length).toBe(1);
+    } finally {
+      await Promise.all(engines.map((e) => e.dispose()));
+    }
+  });
+});
+
+/** `SELECT * FROM <table>`. */
+function selectAll(table: string) {
+  return sql`SELECT * FROM ${sql.identifier(table)}`;
+}
+
+/** Runs an offline script statement by statement. */
+async function runScript(engine: Engine, script: string): Promise<void> {
+  const conn = await engine.connect();
+  try {
+    for (const stmt of script.split(/;\n\n/)) {
+      const text = stmt
+        .split("\n")
+        .filter((l) => !l.startsWith("--"))
+        .join("\n")
+        .trim()
+        .replace(/;$/, "");
+      if (text) await conn._runRaw(text);
+    }
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Drops every table the earlier test left (the fixture's database is shared by a file's tests). */
+async function resetDatabase(db: DialectFixture): Promise<void> {
+  const r = await reflect(db.engine);
+  const conn = await db.engine.connect();
+  try {
+    for (const t of [...r.metadata.sortedTables].reverse()) await conn._runRaw(`DROP TABLE ${db.engine.dialect.preparer.quote(t.name)}`);
+  } finally {
+    await conn.close();
+  }
+}
