@@ -4,7 +4,7 @@
  */
 import { createEngine } from "../index.js";
 import type { ParsedArgs } from "./args.js";
-import { databaseUrl, loadConfig, resolveMetadata } from "./load-config.js";
+import { databaseUrl, loadConfig, resolveMetadata, type LoadedConfig } from "./load-config.js";
 import type { Migrator } from "../migrate/runner/migrator.js";
 import { ConsoleReporter, Output, type CliIo } from "./output.js";
 
@@ -24,7 +24,11 @@ export function option(ctx: CommandContext, name: string): string | undefined {
  * Runs `fn` with a Migrator for the configured database, then closes the engine. `compare` names
  * the command when it needs the models (autogenerate, check), which are loaded only then.
  */
-export async function withMigrator<T>(ctx: CommandContext, fn: (m: Migrator) => Promise<T>, compare?: string): Promise<T> {
+export async function withMigrator<T>(
+  ctx: CommandContext,
+  fn: (m: Migrator, config: LoadedConfig) => Promise<T>,
+  compare?: string,
+): Promise<T> {
   const loaded = await loadConfig(ctx.io.cwd, option(ctx, "config"));
   const url = databaseUrl(loaded, ctx.io.env);
   const metadata = compare ? await resolveMetadata(loaded, compare) : undefined;
@@ -43,7 +47,7 @@ export async function withMigrator<T>(ctx: CommandContext, fn: (m: Migrator) => 
       ...(lockTimeoutMs !== undefined && { lockTimeoutMs }),
       ...(compareOptions !== undefined && { compare: compareOptions }),
     });
-    return await fn(migrator);
+    return await fn(migrator, loaded);
   } finally {
     await engine.dispose();
   }

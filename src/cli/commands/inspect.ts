@@ -1,7 +1,8 @@
 /**
  * The read-only commands: `current`, `history`, `heads`, `branches`, `show`. Results go to stdout.
  */
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
+import type { LoadedConfig } from "../load-config.js";
 import type { Revision } from "../../migrate/revisions/revision.js";
 import { withMigrator, type CommandContext } from "../context.js";
 import { title } from "../output.js";
@@ -27,12 +28,12 @@ export function history(ctx: CommandContext): Promise<number> {
 
 /** `heads [-v]`. */
 export function heads(ctx: CommandContext): Promise<number> {
-  return withMigrator(ctx, async (m) => list(ctx, await m.heads(), "(no revisions yet)"));
+  return withMigrator(ctx, async (m, config) => list(ctx, config, await m.heads(), "(no revisions yet)"));
 }
 
 /** `branches [-v]`: revisions with more than one child. */
 export function branches(ctx: CommandContext): Promise<number> {
-  return withMigrator(ctx, async (m) => list(ctx, await m.branches(), "(no branch points)"));
+  return withMigrator(ctx, async (m, config) => list(ctx, config, await m.branches(), "(no branch points)"));
 }
 
 /** `show <rev>`. */
@@ -43,19 +44,20 @@ export function show(ctx: CommandContext): Promise<number> {
   });
 }
 
-function list(ctx: CommandContext, revisions: readonly Revision[], empty: string): number {
+function list(ctx: CommandContext, config: LoadedConfig, revisions: readonly Revision[], empty: string): number {
   if (revisions.length === 0) ctx.out.result(empty);
-  for (const r of revisions) ctx.out.result(describe(ctx, r));
+  for (const r of revisions) ctx.out.result(describe(ctx, config, r));
   return 0;
 }
 
 /** `3f2a9c1b7d4e (auth) create users table`, with -v also its file, dependencies and whole message. */
-function describe(ctx: CommandContext, r: Revision): string {
+function describe(ctx: CommandContext, config: LoadedConfig, r: Revision): string {
   const labels = r.branchLabels?.length ? ` (${r.branchLabels.join(", ")})` : "";
   const line = `${r.id}${labels}  ${title(r.message)}`;
   if (!ctx.args.flags.has("verbose")) return line;
   const extra = [
-    r.file && `  file: ${relative(ctx.io.cwd, r.file)}`,
+    // Revision.file is relative to the migrations folder; shown relative to where the command runs.
+    r.file && `  file: ${relative(ctx.io.cwd, resolve(config.migrations, r.file))}`,
     `  revises: ${r.downRevisions.length ? r.downRevisions.join(", ") : "(base)"}`,
     r.dependsOn?.length && `  depends on: ${r.dependsOn.join(", ")}`,
     r.message.includes("\n") && r.message.replace(/^/gm, "  | "),

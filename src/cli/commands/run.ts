@@ -52,6 +52,12 @@ async function move(ctx: CommandContext, given: string, run: Runner): Promise<nu
 /** `from:to` is a range, only meaningful offline (the online start is the database's own version). */
 function splitRange(ctx: CommandContext, given: string, sql: boolean): { target: string; from?: string } {
   const colon = given.indexOf(":");
+  // Offline there is no database to read the start from: a downgrade must say where it starts.
+  if (colon < 0 && sql && ctx.args.command.name === "downgrade")
+    throw new UsageError(
+      `downgrade --sql needs the revision the database is at, as a range <from>:<to>: e.g. \`athanor downgrade --sql head:${given}\``,
+      ctx.args.command,
+    );
   if (colon < 0) return { target: given };
   if (!sql)
     throw new UsageError(
