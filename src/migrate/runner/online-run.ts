@@ -130,7 +130,8 @@ async function runSteps(
       if (transactional) {
         await conn.transaction(async () => {
           await applyOps(conn, step.operations);
-          if (foreignKeysOff && conn.dialect.tableRebuild) await checkForeignKeys(conn, `${step.direction} of revision ${step.revision.id}`);
+          if (foreignKeysOff && conn.dialect.tableRebuild)
+            await checkForeignKeys(conn, `${step.direction} of revision ${step.revision.id}`);
           await record(store, step);
         });
       } else await runCounted(conn, store, step);
@@ -186,7 +187,8 @@ function failure(step: Step, err: unknown, heads: readonly string[], transaction
   const index = (err as { operationIndex?: number }).operationIndex ?? step.resumeFrom;
   const failed = step.operations[index];
   const done = index - step.resumeFrom;
-  const doneText = done > 0 ? `operations ${step.resumeFrom + 1}–${index} ran and stay applied (this database commits DDL as it goes)` : "no operation of it ran";
+  const ran = done === 1 ? `operation ${index} ran and stays` : `operations ${step.resumeFrom + 1}–${index} ran and stay`;
+  const doneText = done > 0 ? `${ran} applied (this database commits DDL as it goes)` : "no operation of it ran";
   const next =
     step.direction === "upgrade"
       ? `the progress is recorded: fix the cause, then run upgrade again to continue from operation ${index + 1}`
