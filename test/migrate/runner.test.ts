@@ -95,9 +95,17 @@ forEachDialect((db: DialectFixture) => {
     write("20260101_0000_create_authors.ts", REV1);
     write("20260101_0001_create_books.ts", REV2);
     write("20260101_0002_add_country.ts", REV3);
-    const m = migrator();
+    const warnings: string[] = [];
+    const planned: string[] = [];
+    const m = migrator({
+      reporter: {
+        warn: (w) => warnings.push(w),
+        plan: (steps) => planned.push(...steps.map((s) => `${s.direction} ${s.revision.id} ${s.ops}`)),
+      },
+    });
     const up = await m.upgrade();
     expect(up.steps.map((s) => s.revision)).toEqual(["aaaa00000001", "bbbb00000002", "cccc00000003"]);
+    expect(planned).toEqual(["upgrade aaaa00000001 1", "upgrade bbbb00000002 1", "upgrade cccc00000003 2"]);
     expect(await userTables(db.engine)).toEqual(["authors", "books"]);
     expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name", "country"]);
     expect(await m.current()).toEqual([{ id: "cccc00000003", message: "add authors.country", isHead: true }]);
@@ -110,7 +118,11 @@ forEachDialect((db: DialectFixture) => {
     // Nothing to do at head.
     expect((await m.upgrade()).steps).toEqual([]);
 
+    warnings.length = 0;
     expect((await m.downgrade("-1")).steps.map((s) => s.revision)).toEqual(["cccc00000003"]);
+    expect(warnings.filter((w) => !/commits each DDL statement/.test(w))).toEqual([
+      "downgrade cccc00000003 drops column authors.country and its values",
+    ]);
     expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name"]);
     expect((await m.current()).map((c) => c.id)).toEqual(["bbbb00000002"]);
     expect((await m.downgrade("base")).steps.map((s) => s.revision)).toEqual(["bbbb00000002", "aaaa00000001"]);

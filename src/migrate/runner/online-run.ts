@@ -16,6 +16,7 @@ import { AthanorError, MigrationError } from "../../util/errors.js";
 import { applyOps } from "../apply.js";
 import { checkForeignKeys, needsBatch, withForeignKeysOff } from "../batch.js";
 import { describeOp } from "../describe-op.js";
+import { destructiveOps } from "../compare/review.js";
 import { acquireMigrationLock } from "../lock.js";
 import type { ScriptDirectory } from "./script-directory.js";
 import type { PlannedStep, Step } from "./steps.js";
@@ -116,6 +117,8 @@ async function runSteps(
 ): Promise<StepResult[]> {
   const transactional = conn.dialect.caps.transactionalDdl;
   reporter?.plan?.(steps);
+  for (const step of steps)
+    for (const d of destructiveOps(step.operations)) reporter?.warn?.(`${step.direction} ${step.revision.id} ${d.reason}`);
   if (!transactional && steps.some((s) => s.ops > 0))
     reporter?.warn?.(
       `${conn.dialect.name} commits each DDL statement as it runs, so a revision that fails part way stays part-applied; ` +
