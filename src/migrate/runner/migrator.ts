@@ -268,7 +268,7 @@ export class Migrator {
     const conn = await this.#o.engine.connect();
     try {
       const store = new VersionStore(conn, this.#o.versionTable);
-      await store.ensure();
+      if (!(await store.exists())) return { applied: [], heads: [], incomplete: new Map<string, number>() };
       return await readState(store, dir);
     } finally {
       await conn.close();
