@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^athanor$/, replacement: src("index.ts") },
       { find: /^athanor\/migrate$/, replacement: src("migrate/index.ts") },
+      { find: /^athanor\/migrate$/, replacement: src("migrate/index.ts") },
       { find: /^athanor\/dialects\/(sqlite|postgres|mysql)$/, replacement: src("dialects/$1/index.ts") },
     ],
   },

@@ -64,9 +64,11 @@ export function opsSql(ops: readonly MigrationOp[], dialect: Dialect): string[] 
   return ops.flatMap((op) => opSql(op, dialect, ddl));
 }
 
-/** One step of applyOps: statements compiled beforehand, or a table rebuilt in batch mode. */
+/** One step of applyOps: statements compiled beforehand, a table rebuilt in batch mode, or a revision's own code. */
 type Step =
-  { readonly kind: "sql"; readonly statements: string[] } | { readonly kind: "batch"; readonly table: string; readonly ops: BatchOp[] };
+  | { readonly kind: "sql"; readonly statements: string[] }
+  | { readonly kind: "batch"; readonly table: string; readonly ops: BatchOp[] }
+  | { readonly kind: "run"; readonly fn: (conn: Connection) => Promise<void> };
 
 /** The steps of a list of operations: consecutive operations on one table that ALTER cannot do become one batch. */
 function plan(ops: readonly MigrationOp[], dialect: Dialect): Step[] {
@@ -74,7 +76,8 @@ function plan(ops: readonly MigrationOp[], dialect: Dialect): Step[] {
   const steps: Step[] = [];
   for (const op of ops) {
     const last = steps[steps.length - 1];
-    if (needsBatch(op, dialect)) {
+    if (op.kind === "run") steps.push({ kind: "run", fn: op.fn });
+    else if (needsBatch(op, dialect)) {
       const table = batchTable(op);
       if (last?.kind === "batch" && last.table === table) last.ops.push(op);
       else steps.push({ kind: "batch", table, ops: [op] });
@@ -102,6 +105,7 @@ export async function applyOps(conn: Connection, ops: readonly MigrationOp[]): P
   const run = async () => {
     for (const step of steps) {
       if (step.kind === "sql") for (const sql of step.statements) await conn._runRaw(sql);
+      else if (step.kind === "run") await step.fn(conn);
       // A rebuild is always one transaction, even where other DDL is not.
       else if (conn.inTransaction) await runBatch(conn, step.table, step.ops);
       else await conn.transaction(() => runBatch(conn, step.table, step.ops));

@@ -33,8 +33,12 @@ export function describeOp(op: MigrationOp): string {
       return `drop enum ${op.name}`;
     case "alterEnum":
       return `alter enum ${op.name}`;
-    default:
-      return (op as { kind: string }).kind;
+    case "execute":
+      return `execute ${op.sql.length > 60 ? `${op.sql.slice(0, 57).replace(/\s+/g, " ")}...` : op.sql.replace(/\s+/g, " ")}`;
+    case "bulkInsert":
+      return `insert ${op.rows.length} row${op.rows.length === 1 ? "" : "s"} into ${op.table.name}`;
+    case "run":
+      return "run code";
   }
 }
 

@@ -305,6 +305,25 @@ describe("history and describe", () => {
   });
 });
 
+describe("<rev>@head and <rev>@base", () => {
+  it("name the one head above and the one base below a revision or branch label", () => {
+    const g = new RevisionGraph([
+      rev("r0"),
+      rev("r1", ["r0"]),
+      rev("x1", ["r1"], { branchLabels: ["feature"] }),
+      rev("x2", ["x1"]),
+      rev("y1", ["r1"]),
+    ]);
+    expect(g.get("feature@head").id).toBe("x2");
+    expect(g.get("feature@base").id).toBe("r0");
+    expect(g.get("y1@base").id).toBe("r0");
+    expect(ids(g.upgradePath(["r1"], "feature@head"))).toEqual(["x1", "x2"]);
+    expect(ids(g.downgradePath(["x2", "y1"], "feature@head-1"))).toEqual(["x2"]);
+    expect(errorOf(() => g.get("r1@head"))).toMatch(/'r1@head' is ambiguous: the branch has several heads \('x2', 'y1'\)/);
+    expect(errorOf(() => g.get("nope@head"))).toMatch(/Can't locate revision identified by 'nope'/);
+  });
+});
+
 describe("version table rows (heads bookkeeping)", () => {
   it("walks up through a branch and a merge, then back down", () => {
     const g = branched();

@@ -7,6 +7,8 @@
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { column, Integer, MetaData, sql, String, Table, type Engine } from "athanor";
 import { Migrator } from "../../src/migrate/runner/migrator.js";
@@ -14,6 +16,8 @@ import { VersionStore } from "../../src/migrate/runner/version-table.js";
 import { reflect } from "../../src/migrate/reflect.js";
 import { MigrationCheckError, MigrationError } from "../../src/util/errors.js";
 import { forEachDialect, type DialectFixture } from "../support/dialects.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 const HEADER = `import { column, foreignKey, Integer, String, sql } from "athanor";\nimport { defineRevision } from "athanor/migrate";\n`;
 
@@ -81,6 +85,8 @@ forEachDialect((db: DialectFixture) => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "athanor-runner-"));
+    // Revision files are ES modules, as in a project with "type": "module" (the child process loads them with tsx).
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
     await resetDatabase(db);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,9 +95,17 @@ forEachDialect((db: DialectFixture) => {
     write("20260101_0000_create_authors.ts", REV1);
     write("20260101_0001_create_books.ts", REV2);
     write("20260101_0002_add_country.ts", REV3);
-    const m = migrator();
+    const warnings: string[] = [];
+    const planned: string[] = [];
+    const m = migrator({
+      reporter: {
+        warn: (w) => warnings.push(w),
+        plan: (steps) => planned.push(...steps.map((s) => `${s.direction} ${s.revision.id} ${s.ops}`)),
+      },
+    });
     const up = await m.upgrade();
     expect(up.steps.map((s) => s.revision)).toEqual(["aaaa00000001", "bbbb00000002", "cccc00000003"]);
+    expect(planned).toEqual(["upgrade aaaa00000001 1", "upgrade bbbb00000002 1", "upgrade cccc00000003 2"]);
     expect(await userTables(db.engine)).toEqual(["authors", "books"]);
     expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name", "country"]);
     expect(await m.current()).toEqual([{ id: "cccc00000003", message: "add authors.country", isHead: true }]);
@@ -104,7 +118,11 @@ forEachDialect((db: DialectFixture) => {
     // Nothing to do at head.
     expect((await m.upgrade()).steps).toEqual([]);
 
+    warnings.length = 0;
     expect((await m.downgrade("-1")).steps.map((s) => s.revision)).toEqual(["cccc00000003"]);
+    expect(warnings.filter((w) => !/commits each DDL statement/.test(w))).toEqual([
+      "downgrade cccc00000003 drops column authors.country and its values",
+    ]);
     expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name"]);
     expect((await m.current()).map((c) => c.id)).toEqual(["bbbb00000002"]);
     expect((await m.downgrade("base")).steps.map((s) => s.revision)).toEqual(["bbbb00000002", "aaaa00000001"]);
@@ -163,8 +181,8 @@ forEachDialect((db: DialectFixture) => {
       expect(await columnsOf(db.engine, "books")).toEqual(["id", "author_id", "title"]);
       expect(rows.map((r) => r.revision).sort()).toEqual(["aaaa00000001", "bbbb00000002"]);
     } else {
-      expect((err as Error).message).toMatch(/failed at operation 2 of 3 \(execute\)/);
-      expect((err as Error).message).toMatch(/continue from operation 2/);
+      expect((err as Error).message).toMatch(/failed at operation 2 of 3 \(execute UPDATE no_such_table/);
+      expect((err as Error).message).toMatch(/operation 1 ran and stays applied.*continue from operation 2/s);
       expect(await columnsOf(db.engine, "books")).toEqual(["id", "author_id", "title", "genre"]);
       expect(rows.find((r) => r.revision === "dddd00000004")?.opsDone).toBe(1);
       // Downgrading past a half-applied revision is refused.
@@ -221,12 +239,52 @@ forEachDialect((db: DialectFixture) => {
     await expect(m.downgrade("base", { sql: true })).rejects.toThrow(/needs the revision the database is at/);
   });
 
+  it("a column change rebuilds the table on SQLite (foreign keys off): the parent of ON DELETE CASCADE children keeps every row, online and offline", async () => {
+    const widen = revisionFile(
+      "dddd00000004",
+      "cccc00000003",
+      "widen authors.name",
+      `    op.alterColumn("authors", "name", { type: String(150), existingNullable: false });`,
+      `    op.alterColumn("authors", "name", { type: String(100), existingNullable: false });`,
+    );
+    write("a.ts", REV1);
+    write("b.ts", REV2);
+    write("c.ts", REV3);
+    write("d.ts", widen);
+    const m = migrator();
+    await m.upgrade("cccc00000003");
+    await db.engine.execute(sql`INSERT INTO authors (id, name) VALUES (1, 'Le Guin'), (2, 'Butler')`);
+    await db.engine.execute(sql`INSERT INTO books (id, author_id, title) VALUES (1, 1, 'Earthsea'), (2, 1, 'Lathe'), (3, 2, 'Kindred')`);
+    await m.upgrade();
+    const nameType = async () => (await reflect(db.engine, { only: ["authors"] })).tables.get("authors")!.columns[1]!.type.describe();
+    expect(await nameType()).toMatch(/150/);
+    expect((await db.engine.execute(selectAll("books"))).all().length).toBe(3);
+    await m.downgrade("cccc00000003");
+    expect(await nameType()).toMatch(/100/);
+    expect((await db.engine.execute(selectAll("books"))).all().length).toBe(3);
+
+    // Offline: the same change as a script (SQLite: the rebuild replayed from the revisions), run as written.
+    const { sql: script } = await m.upgrade("head", { sql: true, from: "cccc00000003" });
+    if (db.target.name === "sqlite") {
+      expect(script).toContain("PRAGMA foreign_keys = OFF;");
+      expect(script).toMatch(/INSERT INTO "_athanor_batch_authors"/);
+      expect(script).toContain("PRAGMA foreign_key_check;");
+    }
+    expect(script).not.toMatch(/CREATE TABLE .?athanor_version/);
+    await runScript(db.engine, script!);
+    expect(await nameType()).toMatch(/150/);
+    expect((await db.engine.execute(selectAll("books"))).all().length).toBe(3);
+    expect((await m.current()).map((c) => c.id)).toEqual(["dddd00000004"]);
+  });
+
   it("check passes when the models match and lists the changes when they differ", async () => {
     write("a.ts", REV1);
     const models = new MetaData();
     new Table("authors", models, { id: column(Integer, { primaryKey: true }), name: column(String(100)) });
     const m = migrator({ metadata: models });
     await expect(m.check()).rejects.toThrow(/not up to date/);
+    // Read-only commands leave the database alone: no version table yet.
+    expect((await reflect(db.engine)).tables.size).toBe(0);
     await m.upgrade();
     expect(await m.check()).toEqual([]);
     const changed = new MetaData();
@@ -266,11 +324,77 @@ forEachDialect((db: DialectFixture) => {
       await Promise.all(engines.map((e) => e.dispose()));
     }
   });
+
+  it("killing the runner that holds the lock mid-revision releases it, and the next upgrade finishes the job", async () => {
+    write("a.ts", REV1);
+    const slow = (sleep: boolean) =>
+      revisionFile(
+        "bbbb00000002",
+        "aaaa00000001",
+        "create books slowly",
+        `    op.createTable("books", { id: column(Integer, { primaryKey: true }), title: column(String(200)) });
+    op.run(async () => {
+      ${sleep ? 'process.stdout.write("inside\\n");\n      await new Promise((r) => setTimeout(r, 60_000));' : ""}
+    });
+    op.addColumn("authors", "country", column(String(2), { nullable: true }));`,
+        `    op.dropColumn("authors", "country");
+    op.dropTable("books");`,
+      );
+    write("b.ts", slow(true));
+    // Connected before the child takes the lock: on SQLite nothing can open the file during its exclusive transaction.
+    const engine = db.createEngine();
+    await (await engine.connect()).close();
+    const child = childUpgrade(db.url, dir, "inside");
+    try {
+      await waitFor(child, "inside");
+      child.kill("SIGKILL");
+      await new Promise((r) => child.on("exit", r));
+      write("b.ts", slow(false));
+      const m = new Migrator({ engine, directory: dir, lockTimeoutMs: 20_000 });
+      const before = (await m.current()).map((c) => c.id);
+      // PostgreSQL: the killed revision left nothing. MySQL: its first operation stays, recorded.
+      // SQLite: the lock is the run's exclusive transaction, so the whole run is undone.
+      if (db.target.name === "sqlite") {
+        expect(before).toEqual([]);
+        expect(await userTables(db.engine)).toEqual([]);
+      } else {
+        expect(before).toEqual(["aaaa00000001"]);
+        expect(await userTables(db.engine)).toEqual(db.engine.dialect.caps.transactionalDdl ? ["authors"] : ["authors", "books"]);
+      }
+      const after = await m.upgrade();
+      expect(after.steps.map((s) => s.revision)).toEqual(db.target.name === "sqlite" ? ["aaaa00000001", "bbbb00000002"] : ["bbbb00000002"]);
+      expect(await userTables(db.engine)).toEqual(["authors", "books"]);
+      expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name", "country"]);
+    } finally {
+      child.kill("SIGKILL");
+      await engine.dispose();
+    }
+  });
 });
 
 /** `SELECT * FROM <table>`. */
 function selectAll(table: string) {
   return sql`SELECT * FROM ${sql.identifier(table)}`;
+}
+
+/** Starts an upgrade in a child process and resolves once it prints `line`. */
+function childUpgrade(url: string, dir: string, line: string): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/upgrade-child.ts", url, dir], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return child;
+}
+
+function waitFor(child: ChildProcess, line: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(line)) resolve();
+    });
+    child.on("exit", (code) => reject(new Error(`upgrade child exited with ${code} before printing ${line}: ${out}`)));
+  });
 }
 
 /** Runs an offline script statement by statement. */

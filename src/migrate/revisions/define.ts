@@ -29,7 +29,8 @@ export function defineRevision(def: RevisionDefinition): RevisionDefinition {
 
 /** What is wrong with a would-be revision definition, or undefined when it is one. */
 export function definitionProblem(def: unknown): string | undefined {
-  if (!def || typeof def !== "object") return `expected an object with id, revises, message, upgrade and downgrade, got ${describeValue(def)}`;
+  if (!def || typeof def !== "object")
+    return `expected an object with id, revises, message, upgrade and downgrade, got ${describeValue(def)}`;
   const d = def as Partial<Record<keyof RevisionDefinition, unknown>>;
   if (typeof d.id !== "string" || d.id.trim() === "") return `id must be a non-empty string, got ${describeValue(d.id)}`;
   const revises = d.revises;
@@ -38,7 +39,8 @@ export function definitionProblem(def: unknown): string | undefined {
   if (!okRevises) return `revision ${d.id}: revises must be null, a revision id or a list of ids, got ${describeValue(revises)}`;
   if (typeof d.message !== "string") return `revision ${d.id}: message must be a string`;
   for (const key of ["upgrade", "downgrade"] as const)
-    if (typeof d[key] !== "function") return `revision ${d.id}: ${key}(op) must be a function (write an empty one if there is nothing to do)`;
+    if (typeof d[key] !== "function")
+      return `revision ${d.id}: ${key}(op) must be a function (write an empty one if there is nothing to do)`;
   for (const key of ["dependsOn", "branchLabels"] as const) {
     const v = d[key];
     if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === "string")))

@@ -119,6 +119,8 @@ export class RevisionGraph {
    * prefix and an unknown identifier are errors.
    */
   get(idOrPrefix: string): Revision {
+    const at = /^(.+)@(head|base)$/.exec(idOrPrefix);
+    if (at) return this.byId.get(this.branchEnd(this.get(at[1]!).id, at[2] as "head" | "base"))!;
     const exact = this.byId.get(idOrPrefix) ?? this.byId.get(this.byLabel.get(idOrPrefix) ?? "");
     if (exact !== undefined) return exact;
     const candidates = idOrPrefix === "" ? [] : [...this.byId.keys()].filter((id) => id.startsWith(idOrPrefix));
@@ -391,6 +393,26 @@ export class RevisionGraph {
         }
       }
     }
+  }
+
+  /** `<rev>@head` / `<rev>@base`: the one head above, or the one base below, a revision (or label). */
+  private branchEnd(from: string, end: "head" | "base"): string {
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const next = end === "head" ? this.children.get(id)! : this.byId.get(id)!.downRevisions;
+      if (next.length === 0) found.add(id);
+      stack.push(...next);
+    }
+    if (found.size > 1)
+      throw new RevisionError(
+        `'${from}@${end}' is ambiguous: the branch has several ${end}s (${list([...found].sort())}); name one of them instead`,
+      );
+    return [...found][0]!;
   }
 
   /** The single head, for `head`; an error when there are several. */

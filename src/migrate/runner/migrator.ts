@@ -125,8 +125,8 @@ export class Migrator {
       const steps = await buildSteps(dir, wanted, "upgrade", this.#o.engine.dialect);
       const inserts = (
         await offlineSql(
-        steps.map((s) => ({ ...s, operations: [] })),
-        this.#o.engine.dialect,
+          steps.map((s) => ({ ...s, operations: [] })),
+          this.#o.engine.dialect,
           { versionTable: this.#o.versionTable, createVersionTable: false },
         )
       )
@@ -256,7 +256,11 @@ export class Migrator {
   }
 
   async #offline(steps: Step[], fromBase: boolean, prelude: Step[]): Promise<RunResult> {
-    const sql = await offlineSql(steps, this.#o.engine.dialect, { versionTable: this.#o.versionTable, createVersionTable: fromBase, prelude });
+    const sql = await offlineSql(steps, this.#o.engine.dialect, {
+      versionTable: this.#o.versionTable,
+      createVersionTable: fromBase,
+      prelude,
+    });
     return { steps: steps.map((s) => ({ revision: s.revision.id, direction: s.direction, ms: 0 })), sql };
   }
 
@@ -264,7 +268,7 @@ export class Migrator {
     const conn = await this.#o.engine.connect();
     try {
       const store = new VersionStore(conn, this.#o.versionTable);
-      await store.ensure();
+      if (!(await store.exists())) return { applied: [], heads: [], incomplete: new Map<string, number>() };
       return await readState(store, dir);
     } finally {
       await conn.close();

@@ -50,7 +50,8 @@ export function createRevisionFile(dir: ScriptDirectory, ops: readonly Migration
     );
   else revises = [...graph.heads];
   const id = options.id ?? newRevisionId();
-  if (graph.has(id)) throw new MigrationError(`revision id ${id} is already used by ${graph.get(id).file ?? "another revision"}; choose another id`);
+  if (graph.has(id))
+    throw new MigrationError(`revision id ${id} is already used by ${graph.get(id).file ?? "another revision"}; choose another id`);
   const now = options.now ?? new Date();
   const review = reviewLines(ops);
   const text = renderRevision({

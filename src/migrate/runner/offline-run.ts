@@ -34,7 +34,11 @@ export async function offlineSql(steps: readonly Step[], dialect: Dialect, optio
   steps.forEach((step, i) => {
     out.push(`-- ${step.direction} ${step.revision.id}: ${step.revision.message.split("\n")[0]}`);
     // A rebuild drops the old table: with foreign keys enforced that would fire ON DELETE actions.
-    if (rebuilds[i]) out.push("-- table rebuild: foreign keys off outside the transaction, checked before COMMIT (the check must return no rows)", "PRAGMA foreign_keys = OFF;");
+    if (rebuilds[i])
+      out.push(
+        "-- table rebuild: foreign keys off outside the transaction, checked before COMMIT (the check must return no rows)",
+        "PRAGMA foreign_keys = OFF;",
+      );
     if (dialect.caps.transactionalDdl) out.push(terminated(dialect.beginSql()));
     out.push(...bodies[i]!.map(terminated));
     out.push(terminated(versionChange(step, dialect, table.name)));

@@ -16,6 +16,7 @@ import { AthanorError, MigrationError } from "../../util/errors.js";
 import { applyOps } from "../apply.js";
 import { checkForeignKeys, needsBatch, withForeignKeysOff } from "../batch.js";
 import { describeOp } from "../describe-op.js";
+import { destructiveOps } from "../compare/review.js";
 import { acquireMigrationLock } from "../lock.js";
 import type { ScriptDirectory } from "./script-directory.js";
 import type { PlannedStep, Step } from "./steps.js";
@@ -116,6 +117,8 @@ async function runSteps(
 ): Promise<StepResult[]> {
   const transactional = conn.dialect.caps.transactionalDdl;
   reporter?.plan?.(steps);
+  for (const step of steps)
+    for (const d of destructiveOps(step.operations)) reporter?.warn?.(`${step.direction} ${step.revision.id} ${d.reason}`);
   if (!transactional && steps.some((s) => s.ops > 0))
     reporter?.warn?.(
       `${conn.dialect.name} commits each DDL statement as it runs, so a revision that fails part way stays part-applied; ` +
@@ -130,7 +133,8 @@ async function runSteps(
       if (transactional) {
         await conn.transaction(async () => {
           await applyOps(conn, step.operations);
-          if (foreignKeysOff && conn.dialect.tableRebuild) await checkForeignKeys(conn, `${step.direction} of revision ${step.revision.id}`);
+          if (foreignKeysOff && conn.dialect.tableRebuild)
+            await checkForeignKeys(conn, `${step.direction} of revision ${step.revision.id}`);
           await record(store, step);
         });
       } else await runCounted(conn, store, step);
@@ -186,7 +190,8 @@ function failure(step: Step, err: unknown, heads: readonly string[], transaction
   const index = (err as { operationIndex?: number }).operationIndex ?? step.resumeFrom;
   const failed = step.operations[index];
   const done = index - step.resumeFrom;
-  const doneText = done > 0 ? `operations ${step.resumeFrom + 1}–${index} ran and stay applied (this database commits DDL as it goes)` : "no operation of it ran";
+  const ran = done === 1 ? `operation ${index} ran and stays` : `operations ${step.resumeFrom + 1}–${index} ran and stay`;
+  const doneText = done > 0 ? `${ran} applied (this database commits DDL as it goes)` : "no operation of it ran";
   const next =
     step.direction === "upgrade"
       ? `the progress is recorded: fix the cause, then run upgrade again to continue from operation ${index + 1}`

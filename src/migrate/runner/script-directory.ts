@@ -36,23 +36,28 @@ function isRevisionFile(name: string): boolean {
 /** Loads every revision file of `directory` (not its sub-folders). */
 export async function loadScripts(directory: string): Promise<ScriptDirectory> {
   if (!existsSync(directory) || !statSync(directory).isDirectory())
-    throw new MigrationError(`the migrations folder ${directory} does not exist; create it (\`athanor init\` does) or fix the folder in athanor.config.ts`);
+    throw new MigrationError(
+      `the migrations folder ${directory} does not exist; create it (\`athanor init\` does) or fix the folder in athanor.config.ts`,
+    );
   const scripts = new Map<string, RevisionScript>();
   for (const name of readdirSync(directory).filter(isRevisionFile).sort()) {
     const path = join(directory, name);
     const file = relative(directory, path);
+    const text = readFileSync(path, "utf8");
+    const checksum = checksumOf(text);
     let mod: { default?: unknown };
     try {
-      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      // The checksum in the URL makes an edited file load afresh instead of from the module cache.
+      mod = (await import(`${pathToFileURL(path).href}?v=${checksum.slice(0, 16)}`)) as { default?: unknown };
     } catch (err) {
       throw new MigrationError(`revision file ${file} could not be loaded: ${(err as Error).message}`, { cause: err });
     }
     const problem = definitionProblem(mod.default);
-    if (problem)
-      throw new MigrationError(`revision file ${file} must \`export default defineRevision({ ... })\`: ${problem}`);
+    if (problem) throw new MigrationError(`revision file ${file} must \`export default defineRevision({ ... })\`: ${problem}`);
     const definition = mod.default as RevisionDefinition;
     const other = scripts.get(definition.id);
-    if (other) throw new RevisionError(`revision ${definition.id} is declared by both ${other.file} and ${file}; give one of them a new id`);
+    if (other)
+      throw new RevisionError(`revision ${definition.id} is declared by both ${other.file} and ${file}; give one of them a new id`);
     const revision: Revision = {
       id: definition.id,
       downRevisions: downRevisionsOf(definition),
@@ -61,7 +66,7 @@ export async function loadScripts(directory: string): Promise<ScriptDirectory> {
       branchLabels: definition.branchLabels,
       file,
     };
-    scripts.set(definition.id, { revision, definition, file, checksum: checksumOf(readFileSync(path, "utf8")) });
+    scripts.set(definition.id, { revision, definition, file, checksum });
   }
   const graph = new RevisionGraph([...scripts.values()].map((s) => s.revision));
   return { directory, graph, scripts };

@@ -61,6 +61,12 @@ export class VersionStore {
     this.table = made.table;
   }
 
+  /** Whether the database has the table (read-only commands do not create it). */
+  async exists(): Promise<boolean> {
+    const tables = await this.#conn.dialect.existingTables(this.#conn._driverConnection(), undefined);
+    return tables.has(this.table.name);
+  }
+
   /** Creates the table when the database has none. */
   async ensure(): Promise<void> {
     await this.#metadata.createAll(this.#conn, { checkFirst: true });
