@@ -277,6 +277,20 @@ forEachDialect((db: DialectFixture) => {
     expect((await m.current()).map((c) => c.id)).toEqual(["dddd00000004"]);
   });
 
+  it("refuses revision files that would load as CommonJS, saying how to fix it", async () => {
+    write("package.json", '{ "type": "commonjs" }\n');
+    write("a.ts", REV1);
+    await expect(migrator().upgrade()).rejects.toThrow(
+      /revision files must load as ES modules, but .*package\.json has no "type": "module"/,
+    );
+    write("package.json", '{ "type": "module" }\n');
+    write("b.ts", "export default { id: 'x' };\n");
+    await expect(migrator().upgrade()).rejects.toThrow(
+      /revision file b\.ts must `export default defineRevision\(\{ \.\.\. \}\)`: revision x: revises must be null/,
+    );
+    expect(await userTables(db.engine)).toEqual([]);
+  });
+
   it("check passes when the models match and lists the changes when they differ", async () => {
     write("a.ts", REV1);
     const models = new MetaData();

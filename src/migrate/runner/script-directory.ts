@@ -11,6 +11,7 @@ import { RevisionGraph } from "../revisions/graph.js";
 import type { Revision } from "../revisions/revision.js";
 import { definitionProblem, downRevisionsOf, type RevisionDefinition } from "../revisions/define.js";
 import { checksumOf } from "./version-table.js";
+import { moduleScopeProblem } from "./module-scope.js";
 
 /** One loaded revision file. */
 export interface RevisionScript {
@@ -40,7 +41,11 @@ export async function loadScripts(directory: string): Promise<ScriptDirectory> {
       `the migrations folder ${directory} does not exist; create it (\`athanor init\` does) or fix the folder in athanor.config.ts`,
     );
   const scripts = new Map<string, RevisionScript>();
-  for (const name of readdirSync(directory).filter(isRevisionFile).sort()) {
+  const names = readdirSync(directory).filter(isRevisionFile).sort();
+  const scoped = names.filter((n) => !/\.m[tj]s$/.test(n));
+  const problem = scoped.length ? moduleScopeProblem(directory) : undefined;
+  if (problem) throw new MigrationError(`revision files must load as ES modules, but ${problem} (or name the revision files .mts)`);
+  for (const name of names) {
     const path = join(directory, name);
     const file = relative(directory, path);
     const text = readFileSync(path, "utf8");
