@@ -57,6 +57,7 @@ describe("the built package", () => {
     try {
       const installed = join(project, "node_modules/athanor");
       mkdirSync(installed, { recursive: true });
+      mkdirSync(join(project, "migrations"));
       for (const f of ["package.json", "bin", "dist"]) cpSync(join(root, f), join(installed, f), { recursive: true });
       for (const dep of ["tsx", "better-sqlite3"]) symlinkSync(join(root, "node_modules", dep), join(project, "node_modules", dep));
       writeFileSync(join(project, "package.json"), '{ "type": "module" }\n');

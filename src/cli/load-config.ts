@@ -2,11 +2,12 @@
  * Finds and loads athanor.config.ts (or .mts, .js, .mjs): from `-c <path>`, else the current folder.
  * TypeScript loads through tsx, which bin/athanor.mjs registers before anything else runs.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MetaData } from "../sql/schema/metadata.js";
 import { CONFIG_KEYS, type AthanorConfig } from "../migrate/config.js";
+import { moduleScopeProblem } from "../migrate/runner/module-scope.js";
 import { ConfigurationError, describeValue } from "../util/errors.js";
 
 /** The file names looked for, in this order. */
@@ -102,19 +103,4 @@ export async function resolveMetadata(loaded: LoadedConfig, purpose: string): Pr
       ? `${name}: \`metadata\` comes from another copy of athanor than the one running the command; install athanor once (npm ls athanor shows the copies)`
       : `${name}: \`metadata\` must be a MetaData, a declarative Base, or a function returning one; got ${describeValue(value)}`,
   );
-}
-
-/**
- * Why .ts and .js files under `dir` would not load as ES modules (athanor's config and revision files
- * are): no package.json with `"type": "module"` governs them. Undefined when one does.
- */
-export function moduleScopeProblem(dir: string): string | undefined {
-  for (let d = dir; ; d = dirname(d)) {
-    const pkg = join(d, "package.json");
-    if (existsSync(pkg)) {
-      const type = (JSON.parse(readFileSync(pkg, "utf8")) as { type?: string }).type;
-      return type === "module" ? undefined : `${pkg} has no "type": "module", so .ts files load as CommonJS; add "type": "module" to it`;
-    }
-    if (dirname(d) === d) return `no package.json governs ${dir}; create one with "type": "module", as athanor's files are ES modules`;
-  }
 }

@@ -58,7 +58,7 @@ describe("athanor (no database needed)", () => {
     const r = await p.run(["init"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      `warning: ${join(p.dir, "package.json")} has no "type": "module", so .ts files load as CommonJS; add "type": "module" to it`,
+      `warning: ${join(p.dir, "package.json")} has no "type": "module", so .ts and .js files load as CommonJS; add "type": "module" to it`,
     );
   });
 
@@ -101,7 +101,7 @@ describe("athanor (no database needed)", () => {
     const r = await p.run(["heads"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^error: could not load athanor.config.ts: .*\(.*package.json has no "type": "module", so .ts files load as CommonJS; add "type": "module" to it\)/s,
+      /^error: could not load athanor.config.ts: .*\(.*package.json has no "type": "module", so .ts and .js files load as CommonJS; add "type": "module" to it\)/s,
     );
     expect(existsSync(join(p.dir, "migrations"))).toBe(false);
   });

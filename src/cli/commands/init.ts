@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigurationError } from "../../util/errors.js";
 import type { CommandContext } from "../context.js";
-import { CONFIG_FILES, moduleScopeProblem } from "../load-config.js";
+import { moduleScopeProblem } from "../../migrate/runner/module-scope.js";
+import { CONFIG_FILES } from "../load-config.js";
 
 const CONFIG = `/**
  * athanor's migration settings, read by the \`athanor\` command (\`npx athanor --help\`).
