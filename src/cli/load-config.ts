@@ -17,6 +17,8 @@ export const CONFIG_FILES = ["athanor.config.ts", "athanor.config.mts", "athanor
 export interface LoadedConfig {
   /** The config file's absolute path. */
   readonly file: string;
+  /** The config file as messages name it: relative to the current folder. */
+  readonly name: string;
   readonly config: AthanorConfig;
   /** The migrations folder, absolute (relative paths are relative to the config file). */
   readonly migrations: string;
@@ -50,7 +52,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
   }
   checkConfig(config as Record<string, unknown>, name);
   const cfg = config as AthanorConfig;
-  return { file, config: cfg, migrations: resolve(dirname(file), cfg.migrations ?? "migrations") };
+  return { file, name, config: cfg, migrations: resolve(dirname(file), cfg.migrations ?? "migrations") };
 }
 
 /** The module-scope problem as a suffix of a load error, when it may be the cause. */
@@ -78,9 +80,7 @@ function checkConfig(config: Record<string, unknown>, name: string): void {
 export function databaseUrl(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): string {
   const url = loaded.config.url ?? env.DATABASE_URL;
   if (!url) {
-    throw new ConfigurationError(
-      `no database URL: set the DATABASE_URL environment variable, or \`url\` in ${relative(process.cwd(), loaded.file) || loaded.file}`,
-    );
+    throw new ConfigurationError(`no database URL: set the DATABASE_URL environment variable, or \`url\` in ${loaded.name}`);
   }
   return url;
 }
@@ -88,7 +88,7 @@ export function databaseUrl(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
 /** The models' MetaData from the config's `metadata` (calling it when it is a function). */
 export async function resolveMetadata(loaded: LoadedConfig, purpose: string): Promise<MetaData> {
   const source = loaded.config.metadata;
-  const name = relative(process.cwd(), loaded.file) || loaded.file;
+  const name = loaded.name;
   if (source === undefined) {
     throw new ConfigurationError(
       `${purpose} compares the models with the database, but ${name} has no \`metadata\`; set it to your MetaData or declarative Base, e.g. metadata: async () => (await import("./src/models.js")).Base`,
