@@ -11,3 +11,6 @@ export {
 } from "./ops/operations-api.js";
 export type { AlterColumnChange, ServerDefault } from "./ops/alter-column-op.js";
 export type { MigrationOp, MigrationOpKind } from "./operations.js";
+export { renderRevision, GENERATED_START, GENERATED_END, type RenderRevisionOptions } from "./render/render-revision.js";
+export { invertOps } from "./render/invert-ops.js";
+export { defineRevision, type RevisionDefinition } from "./revisions/define.js";

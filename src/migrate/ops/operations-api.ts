@@ -316,23 +316,51 @@ export class Operations {
     this.#ops.push({ kind: "addConstraint", constraint });
   }
 
-  /** `ALTER TABLE t DROP CONSTRAINT name` (MySQL: DROP FOREIGN KEY / INDEX / CHECK; SQLite: the table is rebuilt). */
-  dropConstraint(name: string, table: string, kind: ConstraintKind): void {
+  /**
+   * `ALTER TABLE t DROP CONSTRAINT name` (MySQL: DROP FOREIGN KEY / INDEX / CHECK; SQLite: the table
+   * is rebuilt). SQLite keeps no name for a unique or foreign key declared without one: pass null
+   * and `columns` to find it by its columns there.
+   */
+  dropConstraint(name: string | null, table: string, kind: ConstraintKind, options: { columns?: readonly string[] } = {}): void {
     const where = `op.dropConstraint(${JSON.stringify(name)}, ${JSON.stringify(table)})`;
-    identifier(where, name, "the constraint name");
+    if (name !== null) identifier(where, name, "the constraint name");
     identifier(where, table, "the table name");
-    const n = conv(name);
+    const { columns, ...rest } = options ?? {};
+    if (Object.keys(rest).length)
+      throw new ArgumentError(
+        `${where}: unknown option ${Object.keys(rest)
+          .map((k) => `'${k}'`)
+          .join(", ")}; the option is columns`,
+      );
+    if (columns !== undefined) {
+      nonEmptyList(where, columns, "columns", `["email"]`);
+      for (const c of columns) identifier(where, c, "a column name");
+    }
+    if (name === null && (columns === undefined || kind === "check"))
+      throw new ArgumentError(
+        `${where}: without a name, give the unique or foreign key's columns ({ columns: ["a"] }); a check constraint needs its name`,
+      );
+    const n = name === null ? undefined : conv(name);
+    const cols = columns ?? [FILLER_COLUMN];
     const build: Record<ConstraintKind, (c: Record<string, AnyColumn>) => UniqueConstraint | CheckConstraint | ForeignKeyConstraint> = {
-      unique: (c) => new UniqueConstraint([filler(c)], n),
+      unique: (c) =>
+        new UniqueConstraint(
+          cols.map((k) => c[k]!),
+          n,
+        ),
       check: () => new CheckConstraint(sqlText("1 = 1"), n),
-      foreignKey: (c) => new ForeignKeyConstraint([filler(c)], [`${table}.${FILLER_COLUMN}`], { name: n }),
+      foreignKey: (c) =>
+        new ForeignKeyConstraint(
+          cols.map((k) => c[k]!),
+          cols.map((k) => `${table}.${k}`),
+          { name: n },
+        ),
     };
-    const make = build[kind];
     if (typeof kind !== "string" || !Object.hasOwn(build, kind))
       throw new ArgumentError(
         `${where}: kind must be "foreignKey", "unique" or "check" (what the constraint is), got ${describeValue(kind)}`,
       );
-    this.#ops.push({ kind: "dropConstraint", constraint: this.#constraintOn(table, [], make) });
+    this.#ops.push({ kind: "dropConstraint", constraint: this.#constraintOn(table, cols, build[kind]) });
   }
 
   /** `CREATE TYPE name AS ENUM (…)` where enums are types of their own (PostgreSQL). */
