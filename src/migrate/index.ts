@@ -4,6 +4,7 @@
  */
 export {
   Operations,
+  OPERATIONS_NAMING_CONVENTION,
   type OperationsOptions,
   type CreateIndexOptions,
   type CreateForeignKeyOptions,

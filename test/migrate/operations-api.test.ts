@@ -5,7 +5,7 @@
  * arguments fail when the operation is recorded, naming the operation and what to do.
  */
 import { describe, expect, it } from "vitest";
-import { column, Enum, foreignKey, insert, Integer, MetaData, select, sql, String as Str, Table, Text, update } from "athanor";
+import { check, column, Enum, foreignKey, insert, Integer, MetaData, select, sql, String as Str, Table, Text, update } from "athanor";
 import { Operations } from "athanor/migrate";
 import { reflect } from "../../src/migrate/reflect.js";
 import { applyOps, opsSql } from "../../src/migrate/apply.js";
@@ -227,6 +227,20 @@ forEachDialect((db) => {
       expect(stock?.foreignKeys).toEqual([]);
     });
 
+    it("check constraints in createTable keep the name given, or none; other constraints are named by the convention", async () => {
+      await migrate(db, (op) =>
+        op.createTable(
+          "t13_rates",
+          { id: column(Integer, { primaryKey: true }), pct: column(Integer), code: column(Str(5), { unique: true }) },
+          (c) => [check(sql`${c.pct} <= 100`, { name: "pct_max" }), check(sql`${c.pct} >= 0`)],
+        ),
+      );
+      const t = await table(db, "t13_rates");
+      expect(names(t, "checks")).toContain("pct_max");
+      expect(t?.checks).toHaveLength(2);
+      expect(names(t, "uniques")).toEqual(["uq_t13_rates_code"]);
+    });
+
     it("a self-referencing foreign key by name", async () => {
       await migrate(db, (op) =>
         op.createTable("t9_nodes", { id: column(Integer, { primaryKey: true }), parent: column(Integer, { nullable: true }) }),
@@ -270,7 +284,7 @@ forEachDialect((db) => {
       await migrate(db, (op) => {
         op.createTable("t11_flags", { id: column(Integer, { primaryKey: true }), name: column(Str(20)), on: column(Integer) });
         op.execute("INSERT INTO t11_flags (id, name, on_) VALUES (1, 'a', 0)".replace("on_", dialect().preparer.quote("on")));
-        op.execute(sql`DELETE FROM t11_flags WHERE id = 99`);
+        op.execute(sql`DELETE FROM t11_flags WHERE id = ${99}`);
         op.execute(update(flags).set({ on: 1, name: "it's" }).where(flags.c.id.eq(1)));
       });
       await using conn = await db.engine.connect();
@@ -306,6 +320,25 @@ forEachDialect((db) => {
       await using conn = await db.engine.connect();
       expect((await conn.execute(select(words.c.word).where(words.c.id.le(2)).orderBy(words.c.id))).scalars()).toEqual(["o'clock", "two"]);
       expect((await conn.execute(select(words.c.id))).all()).toHaveLength(232);
+    });
+
+    it("bulkInsert into the table createTable returns (keys are its column keys)", async () => {
+      await migrate(db, (op) => {
+        const tags = op.createTable("t14_tags", {
+          id: column(Integer, { primaryKey: true }),
+          label: column(Str(20), { name: "tag_label" }),
+        });
+        op.bulkInsert(tags, [
+          { id: 1, label: "red" },
+          { id: 2, label: "blue" },
+        ]);
+      });
+      await using conn = await db.engine.connect();
+      const tags = new Table("t14_tags", new MetaData(), {
+        id: column(Integer, { primaryKey: true }),
+        label: column(Str(20), { name: "tag_label" }),
+      });
+      expect((await conn.execute(select(tags.c.label).orderBy(tags.c.id))).scalars()).toEqual(["red", "blue"]);
     });
 
     it("run is refused offline, naming op.execute", () => {

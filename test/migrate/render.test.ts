@@ -226,11 +226,14 @@ forEachDialect((db) => {
           upgrade: ops,
           dialect: dialect(),
         });
+        // The runner renders without a dialect where it has none at hand: these models need none.
+        expect(
+          renderRevision({ id: `${name}000000000`, revises: null, message: `Create the ${name}`, createdAt: CREATED, upgrade: ops }),
+        ).toBe(text);
         const revision = await load(`${name}-${db.name}`, text);
         await run(db, revision, "upgrade");
         expect(summary(await opsFor(db, base.metadata))).toEqual([]);
         await run(db, revision, "downgrade");
-        expect((await reflect(db.engine)).tables.size).toBe((await reflect(db.engine)).tables.size);
         const left = [...(await reflect(db.engine)).tables.keys()].filter((t) => base.metadata.tables.has(t));
         expect(left).toEqual([]);
       });

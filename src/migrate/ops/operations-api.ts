@@ -16,7 +16,7 @@ import { CheckConstraint, Index, UniqueConstraint } from "../../sql/schema/const
 import { ForeignKeyConstraint, type ForeignKeyOptions, type ForeignKeyTarget } from "../../sql/schema/foreign-key.js";
 import { MetaData } from "../../sql/schema/metadata.js";
 import { conv, defaultNamingConvention, type NamingConvention } from "../../sql/schema/naming-convention.js";
-import { checkIdentifier, Table, type TableItem, type TableOptions } from "../../sql/schema/table.js";
+import { checkIdentifier, Table, type BoundColumns, type TableItem, type TableOptions } from "../../sql/schema/table.js";
 import type { StatementNode } from "../../sql/nodes/from-nodes.js";
 import type { MigrationOp } from "../operations.js";
 import { alterColumnOp, type AlterColumnChange } from "./alter-column-op.js";
@@ -29,10 +29,22 @@ type AnyColumn = Column<string, unknown, boolean>;
 export interface OperationsOptions {
   /**
    * Names constraints and indexes that `createTable` and `addColumn` define without a name.
-   * Default: `defaultNamingConvention` (every constraint named, so later migrations can drop it).
+   * Default: {@link OPERATIONS_NAMING_CONVENTION}.
    */
   readonly namingConvention?: NamingConvention;
 }
+
+/**
+ * The default naming convention of migrations: `defaultNamingConvention` for indexes, unique
+ * constraints, foreign keys and primary keys (so later migrations can drop them by name), while a
+ * check constraint keeps exactly the name it is given, or none (migration files name what they mean).
+ */
+export const OPERATIONS_NAMING_CONVENTION: NamingConvention = Object.freeze({
+  ix: defaultNamingConvention.ix!,
+  uq: defaultNamingConvention.uq!,
+  fk: defaultNamingConvention.fk!,
+  pk: defaultNamingConvention.pk!,
+});
 
 /** Options of {@link Operations.createIndex}. */
 export interface CreateIndexOptions {
@@ -68,7 +80,7 @@ export class Operations {
     if (!dialect || typeof dialect !== "object" || typeof dialect.createDdlCompiler !== "function")
       throw new ArgumentError(`new Operations(dialect): pass the engine's dialect (engine.dialect), got ${describeValue(dialect)}`);
     this.dialect = dialect;
-    this.#metadata = new MetaData({ namingConvention: options.namingConvention ?? defaultNamingConvention });
+    this.#metadata = new MetaData({ namingConvention: options.namingConvention ?? OPERATIONS_NAMING_CONVENTION });
   }
 
   /** The operations recorded so far, in call order. */
@@ -84,8 +96,8 @@ export class Operations {
   createTable<D extends Record<string, ColumnDef<any, any, any>>>(
     name: string,
     columns: D,
-    options?: TableOptions<any> | ((c: any) => readonly TableItem[]),
-  ): Table {
+    options?: TableOptions<BoundColumns<D>> | ((c: BoundColumns<D>) => readonly TableItem[]),
+  ): Table<string, BoundColumns<D>> {
     const where = `op.createTable(${JSON.stringify(name)})`;
     identifier(where, name, "the table name");
     if (!columns || typeof columns !== "object" || Array.isArray(columns))
@@ -103,7 +115,7 @@ export class Operations {
       const early = Object.values(columns).flatMap((d) => (d instanceof ColumnDef ? columnTargets(d) : []));
       const missing = ensureTargets(this.#metadata, early, name);
       if (missing) throw new ArgumentError(missing);
-      return new Table(name, this.#metadata, columns, options);
+      return new Table(name, this.#metadata, columns, options) as Table<string, BoundColumns<D>>;
     });
     const missing = ensureTargets(this.#metadata, targetsOf(table.foreignKeys), name);
     if (missing) {

@@ -14,7 +14,8 @@ import type { DateTimeType } from "../../sql/types/temporal-types.js";
 import type { NativeType } from "../../sql/types/native-type.js";
 import { baseType } from "../../sql/types/type-decorator.js";
 import { array, call, object, text, type Doc } from "./layout.js";
-import { sqlTemplate, templateText, tsMember, tsString, tsValue } from "./ts-literals.js";
+import { portableSql } from "./portable-sql.js";
+import { sqlTemplate, templateText, tsMember, tsString } from "./ts-literals.js";
 
 /** Types that are constants in the public API (`Integer`), not factories (`Text()`). */
 const CONSTANTS = new Set(["Integer", "SmallInteger", "BigInteger", "Float", "Boolean", "LargeBinary"]);
@@ -81,26 +82,16 @@ export class RenderContext {
   }
 
   /**
-   * An SQL expression as a sql`…` template. Raw SQL (reflected text, sql`…` fragments) is written
-   * as it is: columns it interpolates become `${c.name}` inside a table's item list (`columns` is
-   * the name of the columns parameter there) and plain names elsewhere. Other expressions are
-   * spelled by the dialect.
+   * An SQL expression as a sql`…` template, written without the dialect where it can be
+   * (portable-sql.ts): columns become `${c.name}` inside a table's item list (`columns` is the
+   * name of the columns parameter there) and names elsewhere. Other expressions are spelled by
+   * the dialect.
    */
   sql(node: ExprNode, where: string, columns?: string): Doc {
     this.use("sql");
-    if (node.kind === "Raw") {
-      let out = templateText(node.parts[0]!);
-      for (let i = 0; i < node.args.length; i++) {
-        const arg = node.args[i] as { kind?: string; column?: { name: string }; value?: unknown };
-        if (arg.kind === "Column" && arg.column)
-          out += columns ? `\${${tsMember(columns, arg.column.name)}}` : templateText(this.quote(arg.column.name));
-        else if (arg.kind === "Bind") out += `\${${tsValue(arg.value, where)}}`;
-        else return this.#compiled(node, where);
-        out += templateText(node.parts[i + 1]!);
-      }
-      return text(`sql\`${out}\``);
-    }
-    return this.#compiled(node, where);
+    const column = (name: string) => (columns ? `\${${tsMember(columns, name)}}` : templateText(this.quote(name)));
+    const body = portableSql(node, column);
+    return body === undefined ? this.#compiled(node, where) : text(`sql\`${body}\``);
   }
 
   #compiled(node: ExprNode, where: string): Doc {
