@@ -5,7 +5,22 @@
  * arguments fail when the operation is recorded, naming the operation and what to do.
  */
 import { describe, expect, it } from "vitest";
-import { check, column, Enum, foreignKey, insert, Integer, MetaData, select, sql, String as Str, Table, Text, update } from "athanor";
+import {
+  BigInteger,
+  check,
+  column,
+  Enum,
+  foreignKey,
+  insert,
+  Integer,
+  MetaData,
+  select,
+  sql,
+  String as Str,
+  Table,
+  Text,
+  update,
+} from "athanor";
 import { Operations } from "athanor/migrate";
 import { reflect } from "../../src/migrate/reflect.js";
 import { applyOps, opsSql } from "../../src/migrate/apply.js";
@@ -133,6 +148,34 @@ forEachDialect((db) => {
       );
       notes = await table(db, "t3_notes");
       expect(notes?.columns.find((c) => c.name === "rank")?.default).toBeUndefined();
+    });
+
+    it("alterColumn of the type keeps the default and comment stated as existing*", async () => {
+      await migrate(db, (op) =>
+        op.createTable("t15_kv", {
+          id: column(Integer, { primaryKey: true }),
+          v: column(Str(20), { serverDefault: "x", comment: "value" }),
+        }),
+      );
+      await migrate(db, (op) =>
+        op.alterColumn("t15_kv", "v", { type: Str(40), existingNullable: false, existingServerDefault: "x", existingComment: "value" }),
+      );
+      const v = (await table(db, "t15_kv"))?.columns.find((c) => c.name === "v");
+      expect(v?.type.cacheKey).toBe("String(40)");
+      expect(v?.default).toMatch(/'x'/);
+      expect(v?.comment).toBe(db.caps.comments ? "value" : undefined);
+    });
+
+    it("alterColumn of a generated key keeps it generated with existingAutoincrement", async () => {
+      await migrate(db, (op) => op.createTable("t16_seq", { id: column(Integer, { primaryKey: true }), v: column(Str(5)) }));
+      await migrate(db, (op) =>
+        op.alterColumn("t16_seq", "id", { type: BigInteger, existingNullable: false, existingAutoincrement: true }),
+      );
+      expect((await table(db, "t16_seq"))?.columns[0]?.autoincrement).toBe(true);
+      const seq = new Table("t16_seq", new MetaData(), { id: column(BigInteger, { primaryKey: true }), v: column(Str(5)) });
+      await using conn = await db.engine.connect();
+      await conn.execute(insert(seq).values([{ v: "a" }, { v: "b" }]));
+      expect((await conn.execute(select(seq.c.id).orderBy(seq.c.id))).scalars().map(Number)).toEqual([1, 2]);
     });
 
     it("alterColumn sets and removes a comment (where the database keeps comments)", async () => {

@@ -25,11 +25,12 @@ function previousColumn(op: AlterColumnOp): AnyColumn | undefined {
   const t = op.target;
   if (!t) return undefined;
   const previousDefault = op.default ? op.default.from : undefined;
+  const generated = (t.table as { autoincrementColumn?: unknown }).autoincrementColumn === t;
   const def = column(op.type ? op.type.from : t.type, {
+    ...(generated ? { primaryKey: true, autoincrement: true } : { autoincrement: false }),
     nullable: op.nullable ? op.nullable.from : t.spec.nullable,
     serverDefault: op.default ? (previousDefault === undefined ? undefined : sqlText(previousDefault)) : t.spec.serverDefault,
     comment: op.comment ? op.comment.from : t.spec.comment,
-    autoincrement: false,
   } as never) as ColumnDef;
   return placeholderTable(new MetaData(), op.table, [], { extra: { [op.column]: def } }).column(op.column);
 }

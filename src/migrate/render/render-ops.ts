@@ -54,6 +54,7 @@ function existing(ctx: RenderContext, op: Extract<MigrationOp, { kind: "alterCol
   // A database without comments has none to keep.
   const comment = op.comment ? op.comment.from : ctx.dialect?.caps.comments === false ? undefined : target?.spec.comment;
   if (comment !== undefined) o.push(["existingComment", text(tsString(comment))]);
+  if (target && (target.table as Table).autoincrementColumn === target) o.push(["existingAutoincrement", text("true")]);
   return o;
 }
 
