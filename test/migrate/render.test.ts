@@ -12,8 +12,17 @@ import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import * as prettier from "prettier";
 import {
+  BigInteger,
   Boolean,
   check,
+  DateOnly,
+  Float,
+  ForeignKeyConstraint,
+  Jsonb,
+  LargeBinary,
+  nativeType,
+  primaryKey,
+  Time,
   column,
   DateTime,
   defaultNamingConvention,
@@ -36,7 +45,7 @@ import {
 import { defineRevision, invertOps, Operations, renderRevision, type RevisionDefinition } from "athanor/migrate";
 import { reflect } from "../../src/migrate/reflect.js";
 import { compareMetadata } from "../../src/migrate/compare/compare.js";
-import { applyOps } from "../../src/migrate/apply.js";
+import { applyOps, opsSql } from "../../src/migrate/apply.js";
 import type { MigrationOp } from "../../src/migrate/operations.js";
 import { Base as Shop } from "../../examples/shop/models/index.js";
 import { Base as Blog } from "../../examples/blog/models/index.js";
@@ -239,6 +248,26 @@ forEachDialect((db) => {
       });
   });
 
+  it("SQL text and messages with backquotes, ${ and */ survive the file", async () => {
+    const op = new Operations(dialect());
+    op.createCheckConstraint("ck_odd", "odd", "note <> '`${x}\\' AND note <> '*/'");
+    op.execute("UPDATE \"odd\" SET note = 'it''s'");
+    const text = renderRevision({
+      id: "odd1",
+      revises: null,
+      message: "Odd */ text\nsecond line",
+      createdAt: CREATED,
+      upgrade: op.recorded,
+      downgrade: [],
+    });
+    expect(text).toContain(" * Odd *\\/ text\n * second line\n");
+    const again = new Operations(dialect());
+    await (await load(`odd-${db.name}`, text)).upgrade(again);
+    const sqlOf = (ops: readonly MigrationOp[]) => opsSql(ops, dialect());
+    if (db.caps.alterAddConstraint) expect(sqlOf(again.recorded)).toEqual(sqlOf(op.recorded));
+    else expect(sqlOf(again.recorded.slice(1))).toEqual(sqlOf(op.recorded.slice(1)));
+  });
+
   describe("invertOps", () => {
     it("inverts each operation, last first", () => {
       const md = new MetaData();
@@ -260,6 +289,49 @@ forEachDialect((db) => {
       expect(() => invertOps([op.recorded[0]!])).toThrow(/table gone was dropped by name.*write the downgrade by hand/);
       expect(() => invertOps([op.recorded[1]!])).toThrow(/execute operation cannot be inverted/);
     });
+  });
+});
+
+describe("rendering without a database", () => {
+  it("composite keys, odd column names, a schema-less table comment, every type factory", async () => {
+    const md = new MetaData({ namingConvention: defaultNamingConvention });
+    new Table("nd_parent", md, { a: column(Integer), b: column(Str(10)) }, (c) => [primaryKey([c.a, c.b])]);
+    new Table(
+      "nd_child",
+      md,
+      {
+        id: column(BigInteger, { primaryKey: true }),
+        "odd name": column(Str(), { nullable: true, collation: "C" }),
+        pa: column(Integer),
+        pb: column(Str(10)),
+        f: column(Float),
+        d: column(DateOnly),
+        t: column(Time),
+        bin: column(LargeBinary, { nullable: true }),
+        jb: column(Jsonb, { nullable: true }),
+        n: column(Numeric, { nullable: true }),
+        inet: column(nativeType("inet"), { nullable: true }),
+      },
+      {
+        comment: "a child",
+        items: (c) => [
+          new ForeignKeyConstraint([c.pa, c.pb], ["nd_parent.a", "nd_parent.b"], { onDelete: "CASCADE" }),
+          index([c["odd name"]]),
+        ],
+      },
+    );
+    const ops: MigrationOp[] = md.sortedTables.map((table) => ({ kind: "createTable", table }));
+    const text = renderRevision({ id: "nd1", revises: ["x1", "x2"], message: "m", createdAt: CREATED, upgrade: ops, branchLabels: ["b"] });
+    expect(text).toContain('primaryKey([c.a, c.b], { name: conv("pk_nd_parent") })');
+    expect(text).toContain('new ForeignKeyConstraint([c.pa, c.pb], ["nd_parent.a", "nd_parent.b"], {');
+    expect(text).toContain('"odd name": column(String(), { nullable: true, collation: "C" }),');
+    expect(text).toContain('index([c["odd name"]], { name: conv("ix_nd_child_odd name") })');
+    expect(text).toContain('inet: column(nativeType("inet"), { nullable: true }),');
+    expect(text).toContain('revises: ["x1", "x2"],');
+    expect(text).toContain('branchLabels: ["b"],');
+    expect(text).toContain("id: column(BigInteger, { primaryKey: true }),");
+    expect(text).toContain("d: column(DateOnly()),");
+    await load("no-database", text);
   });
 });
 

@@ -23,21 +23,18 @@ const CONSTANTS = new Set(["Integer", "SmallInteger", "BigInteger", "Float", "Bo
 const NO_ARGS: Record<string, string> = { Text: "Text", Uuid: "Uuid", Date: "DateOnly", Time: "Time", Json: "Json", Jsonb: "Jsonb" };
 
 export class RenderContext {
-  readonly #imports = new Set<string>(["sql"]);
-  #usesSql = false;
+  readonly #imports = new Set<string>();
   constructor(readonly dialect: Dialect | undefined) {}
 
   /** Notes a name imported from "athanor"; returns it. */
   use(name: string): string {
-    if (name === "sql") this.#usesSql = true;
-    else this.#imports.add(name);
+    this.#imports.add(name);
     return name;
   }
 
-  /** The names to import from "athanor", sorted as the formatter leaves them (as written). */
+  /** The names to import from "athanor", in alphabetical order whatever the case. */
   get imports(): string[] {
-    const names = [...this.#imports].filter((n) => n !== "sql" || this.#usesSql);
-    return names.sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" }) || (a < b ? -1 : 1));
+    return [...this.#imports].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" }) || (a < b ? -1 : 1));
   }
 
   /** A constraint or index name as the database has it (fitted to the dialect's length limit when known). */
