@@ -109,18 +109,23 @@ export class Operations {
       throw new ArgumentError(
         `${where}: this migration already creates table ${name}; drop it first (op.dropTable) or choose another name`,
       );
+    // A placeholder (a foreign-key target named earlier) gives way to the real table; it comes back if this call fails.
     if (existing) this.#metadata.remove(existing);
-    const table = wrap(where, () => {
-      // Targets named by column options get their placeholders first: a convention may name keys at once.
-      const early = Object.values(columns).flatMap((d) => (d instanceof ColumnDef ? columnTargets(d) : []));
-      const missing = ensureTargets(this.#metadata, early, name);
-      if (missing) throw new ArgumentError(missing);
-      return new Table(name, this.#metadata, columns, options) as Table<string, BoundColumns<D>>;
-    });
-    const missing = ensureTargets(this.#metadata, targetsOf(table.foreignKeys), name);
-    if (missing) {
-      this.#metadata.remove(table);
-      throw new ArgumentError(`${where}: a foreign key names ${missing}`);
+    let table: Table<string, BoundColumns<D>> | undefined;
+    try {
+      table = wrap(where, () => {
+        // Targets named by column options get their placeholders first: a convention may name keys at once.
+        const early = Object.values(columns).flatMap((d) => (d instanceof ColumnDef ? columnTargets(d) : []));
+        const missing = ensureTargets(this.#metadata, early, name);
+        if (missing) throw new ArgumentError(`a foreign key names ${missing}`);
+        return new Table(name, this.#metadata, columns, options) as Table<string, BoundColumns<D>>;
+      });
+      const missing = ensureTargets(this.#metadata, targetsOf(table.foreignKeys), name);
+      if (missing) throw new ArgumentError(`${where}: a foreign key names ${missing}`);
+    } catch (err) {
+      if (table) this.#metadata.remove(table);
+      if (existing) this.#metadata.register(existing);
+      throw err;
     }
     this.#created.add(table);
     this.#ops.push({ kind: "createTable", table });
