@@ -4,6 +4,7 @@
  */
 export {
   Operations,
+  OPERATIONS_NAMING_CONVENTION,
   type OperationsOptions,
   type CreateIndexOptions,
   type CreateForeignKeyOptions,
@@ -23,3 +24,5 @@ export { compareMetadata } from "./compare/compare.js";
 export type { CompareObject, CompareOptions } from "./compare/context.js";
 export { reviewLines } from "./compare/review.js";
 export { MigrationError, MigrationCheckError, MigrationLockError, RevisionError } from "../util/errors.js";
+export { renderRevision, GENERATED_START, GENERATED_END, type RenderRevisionOptions } from "./render/render-revision.js";
+export { invertOps } from "./render/invert-ops.js";
