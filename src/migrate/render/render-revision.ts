@@ -9,7 +9,7 @@ import type { Dialect } from "../../engine/dialect.js";
 import { destructiveOps, likelyRenames, reviewLines } from "../compare/review.js";
 import type { MigrationOp } from "../operations.js";
 import { invertOps } from "./invert-ops.js";
-import { PRINT_WIDTH, print } from "./layout.js";
+import { array, PRINT_WIDTH, print, property, text, type Doc } from "./layout.js";
 import { RenderContext } from "./render-context.js";
 import { opDoc } from "./render-ops.js";
 import { tsString } from "./ts-literals.js";
@@ -86,10 +86,6 @@ function body(ctx: RenderContext, ops: readonly MigrationOp[]): string[] {
   return lines;
 }
 
-function stringList(list: readonly string[]): string {
-  return `[${list.map(tsString).join(", ")}]`;
-}
-
 function importLine(names: readonly string[], from: string): string {
   const one = `import { ${names.join(", ")} } from ${tsString(from)};`;
   return one.length <= PRINT_WIDTH ? one : `import {\n${names.map((n) => `  ${n},`).join("\n")}\n} from ${tsString(from)};`;
@@ -114,20 +110,21 @@ export function renderRevision(options: RenderRevisionOptions): string {
     " */",
   ];
   const imports = ctx.imports;
-  const fields = [
-    `  id: ${tsString(id)},`,
-    `  revises: ${revises === null ? "null" : typeof revises === "string" ? tsString(revises) : stringList(revises)},`,
-    `  message: ${tsString(message)},`,
-    ...(options.dependsOn?.length ? [`  dependsOn: ${stringList(options.dependsOn)},`] : []),
-    ...(options.branchLabels?.length ? [`  branchLabels: ${stringList(options.branchLabels)},`] : []),
+  const list = (l: readonly string[]) => array(l.map((s) => text(tsString(s))));
+  const fields: [string, Doc][] = [
+    ["id", text(tsString(id))],
+    ["revises", revises === null ? text("null") : typeof revises === "string" ? text(tsString(revises)) : list(revises)],
+    ["message", text(tsString(message))],
   ];
+  if (options.dependsOn?.length) fields.push(["dependsOn", list(options.dependsOn)]);
+  if (options.branchLabels?.length) fields.push(["branchLabels", list(options.branchLabels)]);
   return [
     ...header,
     ...(imports.length ? [importLine(imports, "athanor")] : []),
     importLine(["defineRevision"], "athanor/migrate"),
     "",
     "export default defineRevision({",
-    ...fields,
+    ...fields.map(([k, v]) => property(k, v, "  ")),
     "  upgrade(op) {",
     ...upgrade,
     "  },",
