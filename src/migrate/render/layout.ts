@@ -14,9 +14,11 @@ export type Doc =
   | { readonly kind: "array"; readonly items: readonly Doc[] }
   | { readonly kind: "arrow"; readonly params: string; readonly body: Doc };
 
+/** The project's prettier printWidth. */
 export const PRINT_WIDTH = 140;
 const INDENT = "  ";
 
+// Builders of the Doc tree.
 export const text = (t: string): Doc => ({ kind: "text", text: t });
 export const call = (callee: string, ...args: Doc[]): Doc => ({ kind: "call", callee, args });
 export const object = (entries: readonly (readonly [string, Doc])[]): Doc => ({ kind: "object", entries });
