@@ -311,6 +311,8 @@ describe("rendering without a database", () => {
         jb: column(Jsonb, { nullable: true }),
         n: column(Numeric, { nullable: true }),
         inet: column(nativeType("inet"), { nullable: true }),
+        // Long string literals go below their key, as prettier puts them.
+        long: column(Str(10), { nullable: true, comment: "a comment long enough to need a line of its own ".repeat(3) }),
       },
       {
         comment: "a child",
@@ -321,7 +323,9 @@ describe("rendering without a database", () => {
       },
     );
     const ops: MigrationOp[] = md.sortedTables.map((table) => ({ kind: "createTable", table }));
-    const text = renderRevision({ id: "nd1", revises: ["x1", "x2"], message: "m", createdAt: CREATED, upgrade: ops, branchLabels: ["b"] });
+    const message = "a message long enough that the message property no longer fits on its line ".repeat(2).trim();
+    const text = renderRevision({ id: "nd1", revises: ["x1", "x2"], message, createdAt: CREATED, upgrade: ops, branchLabels: ["b"] });
+    expect(text).toContain(`  message:\n    "${message}",`);
     expect(text).toContain('primaryKey([c.a, c.b], { name: conv("pk_nd_parent") })');
     expect(text).toContain('new ForeignKeyConstraint([c.pa, c.pb], ["nd_parent.a", "nd_parent.b"], {');
     expect(text).toContain('"odd name": column(String(), { nullable: true, collation: "C" }),');

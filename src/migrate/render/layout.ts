@@ -14,9 +14,11 @@ export type Doc =
   | { readonly kind: "array"; readonly items: readonly Doc[] }
   | { readonly kind: "arrow"; readonly params: string; readonly body: Doc };
 
+/** The project's prettier printWidth. */
 export const PRINT_WIDTH = 140;
 const INDENT = "  ";
 
+// Builders of the Doc tree.
 export const text = (t: string): Doc => ({ kind: "text", text: t });
 export const call = (callee: string, ...args: Doc[]): Doc => ({ kind: "call", callee, args });
 export const object = (entries: readonly (readonly [string, Doc])[]): Doc => ({ kind: "object", entries });
@@ -63,6 +65,18 @@ function huggable(args: readonly Doc[]): boolean {
   return last.kind === "arrow" && last.body.kind !== "text";
 }
 
+/** Whether the node is a string literal (the formatter moves a long one below its key). */
+function isStringLiteral(doc: Doc): boolean {
+  return doc.kind === "text" && /^["']/.test(doc.text);
+}
+
+/** `key: value,` on its own line at `indent`; a string literal too long for the line goes on the next one. */
+export function property(key: string, value: Doc, indent: string): string {
+  const line = `${indent}${key}: ${flat(value)},`;
+  if (isStringLiteral(value) && line.length > PRINT_WIDTH) return `${indent}${key}:\n${indent}${INDENT}${flat(value)},`;
+  return `${indent}${key}: ${print(value, indent, indent.length + key.length + 2, 1)},`;
+}
+
 /**
  * Prints `doc` starting at column `column`, at indentation `indent` (its broken lines start there),
  * followed on its last line by `suffix` characters that must fit too.
@@ -75,7 +89,7 @@ export function print(doc: Doc, indent: string, column: number, suffix: number):
     case "text":
       return doc.text;
     case "object":
-      return `{\n${doc.entries.map(([k, v]) => `${inner}${k}: ${print(v, inner, inner.length + k.length + 2, 1)},`).join("\n")}\n${indent}}`;
+      return `{\n${doc.entries.map(([k, v]) => property(k, v, inner)).join("\n")}\n${indent}}`;
     case "array":
       return `[\n${doc.items.map((v) => `${inner}${print(v, inner, inner.length, 1)},`).join("\n")}\n${indent}]`;
     case "arrow": {
