@@ -1,8 +1,14 @@
 /**
  * Autogenerate against a 300-table schema: reflect the database and compare it with the metadata
- * that created it (which must give no operations), timed per database. Run by `npm run bench` or
- * alone with `node --import tsx bench/autogenerate.ts` (BENCH_ONLY=sqlite|postgresql|mysql).
+ * that created it (which must give no operations), timed per database. Then the whole workflow on
+ * the same schema: `revision --autogenerate` from an empty database (reflect, compare, render and
+ * write the file) and `upgrade` (load the file, record, compile and run the operations, version
+ * row), next to `metadata.createAll()` creating the same tables directly. Run by `npm run bench`
+ * or alone with `node --import tsx bench/autogenerate.ts` (BENCH_ONLY=sqlite|postgresql|mysql).
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   Boolean as Bool,
   column,
@@ -21,6 +27,7 @@ import {
 } from "athanor";
 import { reflect } from "../src/migrate/reflect.js";
 import { compareMetadata } from "../src/migrate/compare/compare.js";
+import { Migrator } from "../src/migrate/runner/migrator.js";
 import { onEachTarget } from "./targets.js";
 import { fmt, median } from "./measure.js";
 
@@ -66,11 +73,51 @@ const results = await onEachTarget(async (target) => {
     console.log(
       `${target.name.padEnd(10)} autogenerate, ${TABLES} tables: median ${fmt(median(times))} ms (runs: ${times.map((t) => fmt(t, 0)).join(", ")})`,
     );
-    return { dialect: target.name, ms: median(times) };
+    await md.dropAll(engine);
+    const flow = await workflow(engine, md);
+    console.log(
+      `${target.name.padEnd(10)} revision --autogenerate ${fmt(flow.revision)} ms, upgrade ${fmt(flow.upgrade)} ms, createAll ${fmt(flow.createAll)} ms`,
+    );
+    return { dialect: target.name, ms: median(times), ...flow };
   } finally {
     await md.dropAll(engine);
     await engine.dispose();
   }
 });
+
+/** Medians of: writing the revision from an empty database, upgrading with it, and createAll alone. */
+async function workflow(engine: ReturnType<typeof createEngine>, md: MetaData) {
+  const revision: number[] = [];
+  const upgrade: number[] = [];
+  const createAll: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const dir = mkdtempSync(join(tmpdir(), "athanor-bench-"));
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+    try {
+      const m = new Migrator({ engine, directory: dir, metadata: md });
+      let t0 = performance.now();
+      await m.revision({ message: "create everything", autogenerate: true });
+      revision.push(performance.now() - t0);
+      t0 = performance.now();
+      await m.upgrade();
+      upgrade.push(performance.now() - t0);
+      await m.downgrade("base");
+      t0 = performance.now();
+      await md.createAll(engine);
+      createAll.push(performance.now() - t0);
+      await md.dropAll(engine);
+      await engine.begin((c) => c._runRaw("DROP TABLE athanor_version"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return { revision: median(revision), upgrade: median(upgrade), createAll: median(createAll) };
+}
+
 console.log(`\n| dialect | reflect + compare, ${TABLES} tables (ms) | target |\n|---|---:|---:|`);
 for (const r of results) console.log(`| ${r.dialect} | ${fmt(r.ms)} | < 3000 |`);
+console.log(
+  `\n| dialect | revision --autogenerate (ms) | upgrade (ms) | createAll (ms) | upgrade / createAll |\n|---|---:|---:|---:|---:|`,
+);
+for (const r of results)
+  console.log(`| ${r.dialect} | ${fmt(r.revision)} | ${fmt(r.upgrade)} | ${fmt(r.createAll)} | ${(r.upgrade / r.createAll).toFixed(2)}x |`);

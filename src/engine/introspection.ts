@@ -113,7 +113,16 @@ function closesAt(text: string): number {
   return -1;
 }
 
-/** The part of {@link Introspector.comparableDefault} every database shares: outer parentheses, case and spacing do not count. */
+/**
+ * The part of {@link Introspector.comparableDefault} every database shares: outer parentheses,
+ * case and spacing do not count, nor how a number is written (a DECIMAL(10,2) default of 0 comes
+ * back as `0.00` from MariaDB, and numbers may come back quoted).
+ */
 export function comparableDefaultText(sql: string): string {
-  return stripOuterParens(sql).toLowerCase().replace(/\s+/g, " ");
+  const text = stripOuterParens(sql).toLowerCase().replace(/\s+/g, " ");
+  const num = /^'?(-?)0*(\d*?)(?:\.(\d*?)0*)?'?$/.exec(text);
+  if (!num || !/\d/.test(text)) return text;
+  const [, sign, whole, fraction] = num as unknown as [string, string, string, string | undefined];
+  const digits = `${whole || "0"}${fraction ? `.${fraction}` : ""}`;
+  return digits === "0" ? "0" : `${sign}${digits}`;
 }

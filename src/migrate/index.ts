@@ -5,6 +5,7 @@
  */
 export {
   Operations,
+  OPERATIONS_NAMING_CONVENTION,
   type OperationsOptions,
   type CreateIndexOptions,
   type CreateForeignKeyOptions,
@@ -25,3 +26,5 @@ export type { CompareObject, CompareOptions } from "./compare/context.js";
 export { reviewLines } from "./compare/review.js";
 export { MigrationError, MigrationCheckError, MigrationLockError, RevisionError } from "../util/errors.js";
 export { defineConfig, type AthanorConfig, type MetadataSource, type HasMetaData } from "./config.js";
+export { renderRevision, GENERATED_START, GENERATED_END, type RenderRevisionOptions } from "./render/render-revision.js";
+export { invertOps } from "./render/invert-ops.js";

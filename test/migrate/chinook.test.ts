@@ -2,15 +2,22 @@
  * Reflection of a schema nobody on the team wrote: the Chinook sample database (test/fixtures/
  * chinook), loaded from each database's own script, must reflect to its 11 tables with their
  * columns, keys and foreign keys. The scripts name things in each database's style (Album.AlbumId,
- * album.album_id), so names are compared in one folded form.
+ * album.album_id), so names are compared in one folded form. Then a revision file rendered from the
+ * reflection drops the schema and creates it again.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { beforeAll, expect, it } from "vitest";
 import pg from "pg";
 import mysql from "mysql2/promise";
 import { reflect, type Reflection } from "../../src/migrate/reflect.js";
 import { compareMetadata } from "../../src/migrate/compare/compare.js";
+import { applyOps } from "../../src/migrate/apply.js";
+import type { MigrationOp } from "../../src/migrate/operations.js";
+import { Operations, renderRevision, type RevisionDefinition } from "athanor/migrate";
 import { forEachDialect, type DialectFixture } from "../support/dialects.js";
 
 const require = createRequire(import.meta.url);
@@ -137,5 +144,29 @@ forEachDialect((db) => {
     const again = await reflect(db.engine);
     expect(compareMetadata(r.metadata, again, db.engine.dialect)).toEqual([]);
     expect(compareMetadata(r.metadata, again, db.engine.dialect, { compareServerDefault: true })).toEqual([]);
+  });
+
+  // Last: it drops the loaded tables.
+  it("a revision file rendered from the reflection drops the schema and creates it again, equal to the original", async () => {
+    const upgrade: MigrationOp[] = r.metadata.sortedTables.map((table) => ({ kind: "createTable", table }));
+    const text = renderRevision({
+      id: "c41n00k",
+      revises: null,
+      message: "Chinook",
+      createdAt: new Date(0),
+      upgrade,
+      dialect: db.engine.dialect,
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "athanor-chinook-")), "chinook.ts");
+    writeFileSync(file, text);
+    const revision = ((await import(pathToFileURL(file).href)) as { default: RevisionDefinition }).default;
+    for (const direction of ["downgrade", "upgrade"] as const) {
+      const op = new Operations(db.engine.dialect);
+      await revision[direction](op);
+      await using conn = await db.engine.connect();
+      await applyOps(conn, op.recorded);
+    }
+    rmSync(dirname(file), { recursive: true, force: true });
+    expect(compareMetadata(r.metadata, await reflect(db.engine), db.engine.dialect, { compareServerDefault: true })).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import {
   index,
   Integer,
   MetaData,
+  Numeric,
   sql,
   String as Str,
   Table,
@@ -136,6 +137,30 @@ forEachDialect((db) => {
           await base.metadata.dropAll(db.engine);
         }
       });
+  });
+
+  it("numeric server defaults compare by value, however the database writes them back (0 vs 0.00)", async () => {
+    const md = new MetaData();
+    new Table("cm_prices", md, {
+      id: column(Integer, { primaryKey: true }),
+      price: column(Numeric(10, 2), { serverDefault: sql`0` }),
+      rate: column(Numeric(5, 3), { serverDefault: "1.5" }),
+      label: column(Str(10), { serverDefault: "0.00" }),
+    });
+    await md.createAll(db.engine);
+    try {
+      expect(await diff(db, md, { compareServerDefault: true })).toEqual([]);
+      const changed = new MetaData();
+      new Table("cm_prices", changed, {
+        id: column(Integer, { primaryKey: true }),
+        price: column(Numeric(10, 2), { serverDefault: sql`1` }),
+        rate: column(Numeric(5, 3), { serverDefault: "1.5" }),
+        label: column(Str(10), { serverDefault: "0.00" }),
+      });
+      expect(await diff(db, changed, { compareServerDefault: true })).toEqual(["alterColumn cm_prices.price default"]);
+    } finally {
+      await md.dropAll(db.engine);
+    }
   });
 
   describe("each kind of change", () => {

@@ -5,7 +5,22 @@
  * arguments fail when the operation is recorded, naming the operation and what to do.
  */
 import { describe, expect, it } from "vitest";
-import { column, Enum, foreignKey, insert, Integer, MetaData, select, sql, String as Str, Table, Text, update } from "athanor";
+import {
+  BigInteger,
+  check,
+  column,
+  Enum,
+  foreignKey,
+  insert,
+  Integer,
+  MetaData,
+  select,
+  sql,
+  String as Str,
+  Table,
+  Text,
+  update,
+} from "athanor";
 import { Operations } from "athanor/migrate";
 import { reflect } from "../../src/migrate/reflect.js";
 import { applyOps, opsSql } from "../../src/migrate/apply.js";
@@ -135,6 +150,34 @@ forEachDialect((db) => {
       expect(notes?.columns.find((c) => c.name === "rank")?.default).toBeUndefined();
     });
 
+    it("alterColumn of the type keeps the default and comment stated as existing*", async () => {
+      await migrate(db, (op) =>
+        op.createTable("t15_kv", {
+          id: column(Integer, { primaryKey: true }),
+          v: column(Str(20), { serverDefault: "x", comment: "value" }),
+        }),
+      );
+      await migrate(db, (op) =>
+        op.alterColumn("t15_kv", "v", { type: Str(40), existingNullable: false, existingServerDefault: "x", existingComment: "value" }),
+      );
+      const v = (await table(db, "t15_kv"))?.columns.find((c) => c.name === "v");
+      expect(v?.type.cacheKey).toBe("String(40)");
+      expect(v?.default).toMatch(/'x'/);
+      expect(v?.comment).toBe(db.caps.comments ? "value" : undefined);
+    });
+
+    it("alterColumn of a generated key keeps it generated with existingAutoincrement", async () => {
+      await migrate(db, (op) => op.createTable("t16_seq", { id: column(Integer, { primaryKey: true }), v: column(Str(5)) }));
+      await migrate(db, (op) =>
+        op.alterColumn("t16_seq", "id", { type: BigInteger, existingNullable: false, existingAutoincrement: true }),
+      );
+      expect((await table(db, "t16_seq"))?.columns[0]?.autoincrement).toBe(true);
+      const seq = new Table("t16_seq", new MetaData(), { id: column(BigInteger, { primaryKey: true }), v: column(Str(5)) });
+      await using conn = await db.engine.connect();
+      await conn.execute(insert(seq).values([{ v: "a" }, { v: "b" }]));
+      expect((await conn.execute(select(seq.c.id).orderBy(seq.c.id))).scalars().map(Number)).toEqual([1, 2]);
+    });
+
     it("alterColumn sets and removes a comment (where the database keeps comments)", async () => {
       await migrate(db, (op) =>
         op.createTable("t4_c", { id: column(Integer, { primaryKey: true }), v: column(Str(10), { nullable: true }) }),
@@ -227,6 +270,20 @@ forEachDialect((db) => {
       expect(stock?.foreignKeys).toEqual([]);
     });
 
+    it("check constraints in createTable keep the name given, or none; other constraints are named by the convention", async () => {
+      await migrate(db, (op) =>
+        op.createTable(
+          "t13_rates",
+          { id: column(Integer, { primaryKey: true }), pct: column(Integer), code: column(Str(5), { unique: true }) },
+          (c) => [check(sql`${c.pct} <= 100`, { name: "pct_max" }), check(sql`${c.pct} >= 0`)],
+        ),
+      );
+      const t = await table(db, "t13_rates");
+      expect(names(t, "checks")).toContain("pct_max");
+      expect(t?.checks).toHaveLength(2);
+      expect(names(t, "uniques")).toEqual(["uq_t13_rates_code"]);
+    });
+
     it("a self-referencing foreign key by name", async () => {
       await migrate(db, (op) =>
         op.createTable("t9_nodes", { id: column(Integer, { primaryKey: true }), parent: column(Integer, { nullable: true }) }),
@@ -270,7 +327,7 @@ forEachDialect((db) => {
       await migrate(db, (op) => {
         op.createTable("t11_flags", { id: column(Integer, { primaryKey: true }), name: column(Str(20)), on: column(Integer) });
         op.execute("INSERT INTO t11_flags (id, name, on_) VALUES (1, 'a', 0)".replace("on_", dialect().preparer.quote("on")));
-        op.execute(sql`DELETE FROM t11_flags WHERE id = 99`);
+        op.execute(sql`DELETE FROM t11_flags WHERE id = ${99}`);
         op.execute(update(flags).set({ on: 1, name: "it's" }).where(flags.c.id.eq(1)));
       });
       await using conn = await db.engine.connect();
@@ -306,6 +363,25 @@ forEachDialect((db) => {
       await using conn = await db.engine.connect();
       expect((await conn.execute(select(words.c.word).where(words.c.id.le(2)).orderBy(words.c.id))).scalars()).toEqual(["o'clock", "two"]);
       expect((await conn.execute(select(words.c.id))).all()).toHaveLength(232);
+    });
+
+    it("bulkInsert into the table createTable returns (keys are its column keys)", async () => {
+      await migrate(db, (op) => {
+        const tags = op.createTable("t14_tags", {
+          id: column(Integer, { primaryKey: true }),
+          label: column(Str(20), { name: "tag_label" }),
+        });
+        op.bulkInsert(tags, [
+          { id: 1, label: "red" },
+          { id: 2, label: "blue" },
+        ]);
+      });
+      await using conn = await db.engine.connect();
+      const tags = new Table("t14_tags", new MetaData(), {
+        id: column(Integer, { primaryKey: true }),
+        label: column(Str(20), { name: "tag_label" }),
+      });
+      expect((await conn.execute(select(tags.c.label).orderBy(tags.c.id))).scalars()).toEqual(["red", "blue"]);
     });
 
     it("run is refused offline, naming op.execute", () => {

@@ -3,7 +3,7 @@
  * autogenerate a revision from an empty database, upgrade, autogenerate again (nothing left), then
  * downgrade to base, which leaves an empty database (PostgreSQL: no enum types either).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -23,6 +23,7 @@ forEachDialect((db) => {
   for (const [name, metadata] of domains) {
     it(`${name}: autogenerate → upgrade → autogenerate finds nothing → downgrade to base leaves an empty database`, async () => {
       const dir = mkdtempSync(join(tmpdir(), `athanor-${name}-`));
+      writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
       try {
         const m = new Migrator({ engine: db.engine, directory: dir, metadata });
         const rev = await m.revision({ message: `create the ${name} schema`, autogenerate: true, now: new Date("2026-11-21T09:30:00Z") });

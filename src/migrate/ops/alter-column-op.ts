@@ -35,6 +35,8 @@ export interface AlterColumnChange {
   existingServerDefault?: ServerDefault | null;
   /** The column's current comment, or null for none (MySQL's MODIFY COLUMN drops it unless given). */
   existingComment?: string | null;
+  /** The column is the table's generated key (MySQL's MODIFY COLUMN drops AUTO_INCREMENT unless given). */
+  existingAutoincrement?: boolean;
 }
 
 const KEYS = new Set([
@@ -46,6 +48,7 @@ const KEYS = new Set([
   "existingNullable",
   "existingServerDefault",
   "existingComment",
+  "existingAutoincrement",
 ]);
 
 export function alterColumnOp(dialect: Dialect, table: string, name: string, change: AlterColumnChange): MigrationOp {
@@ -64,7 +67,7 @@ export function alterColumnOp(dialect: Dialect, table: string, name: string, cha
       throw fail(`${option}: ${(err as Error).message}`);
     }
   };
-  for (const k of ["nullable", "existingNullable"] as const)
+  for (const k of ["nullable", "existingNullable", "existingAutoincrement"] as const)
     if (change[k] !== undefined && typeof change[k] !== "boolean")
       throw fail(`${k} must be true or false, got ${describeValue(change[k])}`);
   for (const k of ["comment", "existingComment"] as const)
@@ -126,11 +129,13 @@ function targetColumn(
     throw fail(`${restates}, so it needs the column's nullability: pass existingNullable (true if the column accepts NULL)`);
   const serverDefault = change.serverDefault !== undefined ? change.serverDefault : change.existingServerDefault;
   const comment = change.comment !== undefined ? change.comment : change.existingComment;
-  return scratchColumn(table, name, type, {
-    nullable,
-    serverDefault: serverDefault ?? undefined,
-    comment: comment ?? undefined,
-  });
+  return scratchColumn(
+    table,
+    name,
+    type,
+    { nullable, serverDefault: serverDefault ?? undefined, comment: comment ?? undefined },
+    change.existingAutoincrement === true,
+  );
 }
 
 /** A column of a stand-in table, for the DDL compiler to write. */
@@ -139,7 +144,12 @@ function scratchColumn(
   name: string,
   type: SqlType<unknown>,
   options: { nullable?: boolean; serverDefault?: ServerDefault; comment?: string },
+  generated = false,
 ): Column<string, unknown, boolean> {
-  const def = column(type, { ...options, autoincrement: false }) as ColumnDef;
+  // A generated key is written as the stand-in table's autoincrementing primary key (AUTO_INCREMENT).
+  const def = column(
+    type,
+    generated ? { ...options, primaryKey: true, autoincrement: true } : { ...options, autoincrement: false },
+  ) as ColumnDef;
   return placeholderTable(new MetaData(), table, [], { extra: { [name]: def } }).column(name);
 }

@@ -17,6 +17,7 @@ export function bulkInsertColumn(table: Table, key: string): Column<string, unkn
   return (table.c as Record<string, Column<string, unknown, boolean> | undefined>)[key] ?? table.columnList.find((c) => c.name === key);
 }
 
+/** `INSERT INTO t (…) VALUES (…), (…)` statements with literal values; CompileError for a key the table lacks or a value its type refuses. */
 export function bulkInsertSql(table: Table, rows: readonly Readonly<Record<string, unknown>>[], dialect: Dialect): string[] {
   const q = dialect.preparer;
   const target = q.quotePath(table.schema, table.name);

@@ -16,7 +16,7 @@ import { CheckConstraint, Index, UniqueConstraint } from "../../sql/schema/const
 import { ForeignKeyConstraint, type ForeignKeyOptions, type ForeignKeyTarget } from "../../sql/schema/foreign-key.js";
 import { MetaData } from "../../sql/schema/metadata.js";
 import { conv, defaultNamingConvention, type NamingConvention } from "../../sql/schema/naming-convention.js";
-import { checkIdentifier, Table, type TableItem, type TableOptions } from "../../sql/schema/table.js";
+import { checkIdentifier, Table, type BoundColumns, type TableItem, type TableOptions } from "../../sql/schema/table.js";
 import type { StatementNode } from "../../sql/nodes/from-nodes.js";
 import type { MigrationOp } from "../operations.js";
 import { alterColumnOp, type AlterColumnChange } from "./alter-column-op.js";
@@ -29,10 +29,22 @@ type AnyColumn = Column<string, unknown, boolean>;
 export interface OperationsOptions {
   /**
    * Names constraints and indexes that `createTable` and `addColumn` define without a name.
-   * Default: `defaultNamingConvention` (every constraint named, so later migrations can drop it).
+   * Default: {@link OPERATIONS_NAMING_CONVENTION}.
    */
   readonly namingConvention?: NamingConvention;
 }
+
+/**
+ * The default naming convention of migrations: `defaultNamingConvention` for indexes, unique
+ * constraints, foreign keys and primary keys (so later migrations can drop them by name), while a
+ * check constraint keeps exactly the name it is given, or none (migration files name what they mean).
+ */
+export const OPERATIONS_NAMING_CONVENTION: NamingConvention = Object.freeze({
+  ix: defaultNamingConvention.ix!,
+  uq: defaultNamingConvention.uq!,
+  fk: defaultNamingConvention.fk!,
+  pk: defaultNamingConvention.pk!,
+});
 
 /** Options of {@link Operations.createIndex}. */
 export interface CreateIndexOptions {
@@ -68,7 +80,7 @@ export class Operations {
     if (!dialect || typeof dialect !== "object" || typeof dialect.createDdlCompiler !== "function")
       throw new ArgumentError(`new Operations(dialect): pass the engine's dialect (engine.dialect), got ${describeValue(dialect)}`);
     this.dialect = dialect;
-    this.#metadata = new MetaData({ namingConvention: options.namingConvention ?? defaultNamingConvention });
+    this.#metadata = new MetaData({ namingConvention: options.namingConvention ?? OPERATIONS_NAMING_CONVENTION });
   }
 
   /** The operations recorded so far, in call order. */
@@ -84,8 +96,8 @@ export class Operations {
   createTable<D extends Record<string, ColumnDef<any, any, any>>>(
     name: string,
     columns: D,
-    options?: TableOptions<any> | ((c: any) => readonly TableItem[]),
-  ): Table {
+    options?: TableOptions<BoundColumns<D>> | ((c: BoundColumns<D>) => readonly TableItem[]),
+  ): Table<string, BoundColumns<D>> {
     const where = `op.createTable(${JSON.stringify(name)})`;
     identifier(where, name, "the table name");
     if (!columns || typeof columns !== "object" || Array.isArray(columns))
@@ -97,18 +109,23 @@ export class Operations {
       throw new ArgumentError(
         `${where}: this migration already creates table ${name}; drop it first (op.dropTable) or choose another name`,
       );
+    // A placeholder (a foreign-key target named earlier) gives way to the real table; it comes back if this call fails.
     if (existing) this.#metadata.remove(existing);
-    const table = wrap(where, () => {
-      // Targets named by column options get their placeholders first: a convention may name keys at once.
-      const early = Object.values(columns).flatMap((d) => (d instanceof ColumnDef ? columnTargets(d) : []));
-      const missing = ensureTargets(this.#metadata, early, name);
-      if (missing) throw new ArgumentError(missing);
-      return new Table(name, this.#metadata, columns, options);
-    });
-    const missing = ensureTargets(this.#metadata, targetsOf(table.foreignKeys), name);
-    if (missing) {
-      this.#metadata.remove(table);
-      throw new ArgumentError(`${where}: a foreign key names ${missing}`);
+    let table: Table<string, BoundColumns<D>> | undefined;
+    try {
+      table = wrap(where, () => {
+        // Targets named by column options get their placeholders first: a convention may name keys at once.
+        const early = Object.values(columns).flatMap((d) => (d instanceof ColumnDef ? columnTargets(d) : []));
+        const missing = ensureTargets(this.#metadata, early, name);
+        if (missing) throw new ArgumentError(`a foreign key names ${missing}`);
+        return new Table(name, this.#metadata, columns, options) as Table<string, BoundColumns<D>>;
+      });
+      const missing = ensureTargets(this.#metadata, targetsOf(table.foreignKeys), name);
+      if (missing) throw new ArgumentError(`${where}: a foreign key names ${missing}`);
+    } catch (err) {
+      if (table) this.#metadata.remove(table);
+      if (existing) this.#metadata.register(existing);
+      throw err;
     }
     this.#created.add(table);
     this.#ops.push({ kind: "createTable", table });
@@ -316,23 +333,51 @@ export class Operations {
     this.#ops.push({ kind: "addConstraint", constraint });
   }
 
-  /** `ALTER TABLE t DROP CONSTRAINT name` (MySQL: DROP FOREIGN KEY / INDEX / CHECK; SQLite: the table is rebuilt). */
-  dropConstraint(name: string, table: string, kind: ConstraintKind): void {
+  /**
+   * `ALTER TABLE t DROP CONSTRAINT name` (MySQL: DROP FOREIGN KEY / INDEX / CHECK; SQLite: the table
+   * is rebuilt). SQLite keeps no name for a unique or foreign key declared without one: pass null
+   * and `columns` to find it by its columns there.
+   */
+  dropConstraint(name: string | null, table: string, kind: ConstraintKind, options: { columns?: readonly string[] } = {}): void {
     const where = `op.dropConstraint(${JSON.stringify(name)}, ${JSON.stringify(table)})`;
-    identifier(where, name, "the constraint name");
+    if (name !== null) identifier(where, name, "the constraint name");
     identifier(where, table, "the table name");
-    const n = conv(name);
+    const { columns, ...rest } = options ?? {};
+    if (Object.keys(rest).length)
+      throw new ArgumentError(
+        `${where}: unknown option ${Object.keys(rest)
+          .map((k) => `'${k}'`)
+          .join(", ")}; the option is columns`,
+      );
+    if (columns !== undefined) {
+      nonEmptyList(where, columns, "columns", `["email"]`);
+      for (const c of columns) identifier(where, c, "a column name");
+    }
+    if (name === null && (columns === undefined || kind === "check"))
+      throw new ArgumentError(
+        `${where}: without a name, give the unique or foreign key's columns ({ columns: ["a"] }); a check constraint needs its name`,
+      );
+    const n = name === null ? undefined : conv(name);
+    const cols = columns ?? [FILLER_COLUMN];
     const build: Record<ConstraintKind, (c: Record<string, AnyColumn>) => UniqueConstraint | CheckConstraint | ForeignKeyConstraint> = {
-      unique: (c) => new UniqueConstraint([filler(c)], n),
+      unique: (c) =>
+        new UniqueConstraint(
+          cols.map((k) => c[k]!),
+          n,
+        ),
       check: () => new CheckConstraint(sqlText("1 = 1"), n),
-      foreignKey: (c) => new ForeignKeyConstraint([filler(c)], [`${table}.${FILLER_COLUMN}`], { name: n }),
+      foreignKey: (c) =>
+        new ForeignKeyConstraint(
+          cols.map((k) => c[k]!),
+          cols.map((k) => `${table}.${k}`),
+          { name: n },
+        ),
     };
-    const make = build[kind];
     if (typeof kind !== "string" || !Object.hasOwn(build, kind))
       throw new ArgumentError(
         `${where}: kind must be "foreignKey", "unique" or "check" (what the constraint is), got ${describeValue(kind)}`,
       );
-    this.#ops.push({ kind: "dropConstraint", constraint: this.#constraintOn(table, [], make) });
+    this.#ops.push({ kind: "dropConstraint", constraint: this.#constraintOn(table, cols, build[kind]) });
   }
 
   /** `CREATE TYPE name AS ENUM (…)` where enums are types of their own (PostgreSQL). */

@@ -223,7 +223,7 @@ export class Migrator {
   async revision(options: NewRevisionOptions & { autogenerate?: boolean }): Promise<NewRevision> {
     const dir = await this.scripts();
     const ops = options.autogenerate ? await this.#autogenerate(dir) : [];
-    return createRevisionFile(dir, ops, { ...options, fileTemplate: options.fileTemplate ?? this.#o.fileTemplate });
+    return createRevisionFile(dir, ops, { ...options, fileTemplate: options.fileTemplate ?? this.#o.fileTemplate }, this.#o.engine.dialect);
   }
 
   /** Writes a merge revision joining `revisions` (default: every head). */
@@ -234,13 +234,18 @@ export class Migrator {
       throw new MigrationError(
         `merge needs two or more revisions to join; ${parents.length === 1 ? `there is one head (${parents[0]})` : "there are no revisions"}, so there is nothing to merge`,
       );
-    return createRevisionFile(dir, [], {
-      message: options.message ?? `merge ${parents.join(", ")}`,
-      revises: parents,
-      id: options.id,
-      now: options.now,
-      fileTemplate: this.#o.fileTemplate,
-    });
+    return createRevisionFile(
+      dir,
+      [],
+      {
+        message: options.message ?? `merge ${parents.join(", ")}`,
+        revises: parents,
+        id: options.id,
+        now: options.now,
+        fileTemplate: this.#o.fileTemplate,
+      },
+      this.#o.engine.dialect,
+    );
   }
 
   // ---- internals -------------------------------------------------------------------------

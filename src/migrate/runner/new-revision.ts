@@ -3,6 +3,7 @@
  * the file template, and the text from the renderer. Never overwrites a file.
  */
 import { existsSync, writeFileSync } from "node:fs";
+import type { Dialect } from "../../engine/dialect.js";
 import { join } from "node:path";
 import { ArgumentError, MigrationError } from "../../util/errors.js";
 import { reviewLines } from "../compare/review.js";
@@ -37,7 +38,12 @@ export interface NewRevision {
   readonly review: readonly string[];
 }
 
-export function createRevisionFile(dir: ScriptDirectory, ops: readonly MigrationOp[], options: NewRevisionOptions): NewRevision {
+export function createRevisionFile(
+  dir: ScriptDirectory,
+  ops: readonly MigrationOp[],
+  options: NewRevisionOptions,
+  dialect: Dialect,
+): NewRevision {
   if (typeof options.message !== "string" || options.message.trim() === "")
     throw new ArgumentError('a new revision needs a message saying what it does (-m "add users table")');
   const graph = dir.graph;
@@ -62,6 +68,8 @@ export function createRevisionFile(dir: ScriptDirectory, ops: readonly Migration
     upgrade: ops,
     dependsOn: options.dependsOn,
     branchLabels: options.branchLabels,
+    review,
+    dialect,
   });
   const name = revisionFileName(options.fileTemplate ?? DEFAULT_FILE_TEMPLATE, { rev: id, slug: slugify(options.message), date: now });
   const path = join(dir.directory, name);
