@@ -65,7 +65,7 @@ function report(out: Output, err: unknown): number {
     return 2;
   }
   if (err instanceof ConnectionError) {
-    out.error(`${err.message}\nCheck the database URL (\`url\` in athanor.config.ts, or DATABASE_URL).`);
+    out.error(`${err.message}\nThe URL comes from \`url\` in athanor.config.ts, else from DATABASE_URL.`);
   } else if (err instanceof AthanorError) {
     out.error(err.message);
   } else {

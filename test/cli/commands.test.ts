@@ -70,17 +70,19 @@ describe("athanor (no database needed)", () => {
     expect(missing.stderr).toBe("error: the config file conf/athanor.config.ts (given with -c) does not exist; check the path\n");
   });
 
-  it("config errors: no URL, an unknown key, no or wrong metadata", async () => {
+  it("config errors: no URL, an unknown key, no or wrong metadata, a server that does not answer", async () => {
     using p = new TempProject();
     const config = (body: string) => `import { defineConfig } from "athanor/migrate";\nexport default defineConfig({ ${body} });\n`;
     p.write("athanor.config.ts", config(""));
+    p.write("migrations/.keep", "");
     p.write("typo.config.ts", `export default { url: "sqlite://:memory:", migration: "db" };\n`);
     p.write("wrong.config.ts", config(`url: "sqlite://:memory:", metadata: async () => ({ tables: [] }) as never`));
-    const [noUrl, typo, noMetadata, wrong] = await Promise.all([
+    const [noUrl, typo, noMetadata, wrong, refused] = await Promise.all([
       p.run(["heads"]),
       p.run(["heads", "-c", "typo.config.ts"]),
       p.run(["check"], { DATABASE_URL: "sqlite://:memory:" }),
       p.run(["check", "-c", "wrong.config.ts"]),
+      p.run(["current"], { DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none" }),
     ]);
     expect(noUrl.stderr).toBe("error: no database URL: set the DATABASE_URL environment variable, or `url` in athanor.config.ts\n");
     expect(typo.stderr).toBe(
@@ -92,7 +94,10 @@ describe("athanor (no database needed)", () => {
     expect(wrong.stderr).toBe(
       "error: wrong.config.ts: `metadata` must be a MetaData, a declarative Base, or a function returning one; got an object (Object)\n",
     );
-    expect([noUrl.code, typo.code, noMetadata.code, wrong.code]).toEqual([1, 1, 1, 1]);
+    expect(refused.stderr).toMatch(
+      /^error: could not connect to PostgreSQL at 127\.0\.0\.1:1 .*\nThe URL comes from `url` in athanor.config.ts, else from DATABASE_URL.\n$/,
+    );
+    expect([noUrl.code, typo.code, noMetadata.code, wrong.code, refused.code]).toEqual([1, 1, 1, 1, 1]);
   });
 
   it("a config that cannot load as an ES module says which package.json to fix", async () => {
