@@ -1,6 +1,6 @@
 /** The examples run as the README says: `npm run demo` (the shop on SQLite) and the other example scripts. */
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,35 @@ describe("examples", () => {
       expect(out).toMatch(/cart now has 0 items[\s\S]*?DELETE FROM "cart_items"/);
       expect(out).toMatch(/IntegrityError: CHECK constraint failed: ck_products_price_positive/);
     } finally {
+      for (const s of ["", "-wal", "-shm", "-journal"]) rmSync(db + s, { force: true });
+    }
+  });
+
+  it("the README's migration commands run as written in examples/migrations: revision → upgrade → check → downgrade", () => {
+    const cwd = join(root, "examples", "migrations");
+    const versions = join(cwd, "versions");
+    // Revision files a developer made there by following the README are set aside, then put back.
+    const aside = mkdtempSync(join(tmpdir(), "athanor-versions-"));
+    const mine = readdirSync(versions).filter((f) => f !== ".gitkeep");
+    for (const f of mine) renameSync(join(versions, f), join(aside, f));
+    const db = join(tmpdir(), `athanor-readme-migrations-${process.pid}.db`);
+    const npx = (...args: string[]) =>
+      execFileSync("npx", ["athanor", ...args], {
+        cwd,
+        env: { ...process.env, DATABASE_URL: `sqlite:///${db}` },
+        stdio: "pipe",
+      }).toString();
+    try {
+      expect(npx("revision", "--autogenerate", "-m", "create shop")).toMatch(
+        /^Wrote versions\/\d{8}_\d{4}_create_shop\.ts \(revision [0-9a-f]{12}, 7 operations\)/,
+      );
+      expect(npx("upgrade")).toMatch(/→ upgrade [0-9a-f]{12} {2}create shop \.\.\. done in \d+ ms/);
+      expect(npx("check")).toContain("No changes: the database matches the models.");
+      expect(npx("downgrade", "base")).toContain("the database is at base");
+    } finally {
+      for (const f of readdirSync(versions)) if (f !== ".gitkeep") rmSync(join(versions, f));
+      for (const f of mine) renameSync(join(aside, f), join(versions, f));
+      rmSync(aside, { recursive: true, force: true });
       for (const s of ["", "-wal", "-shm", "-journal"]) rmSync(db + s, { force: true });
     }
   });
