@@ -60,7 +60,7 @@ forEachDialect((db) => {
     p.write("models.ts", models(`\n  email: column(String(255), { nullable: true }),`));
     const drift = await run(["check"], 1);
     expect(drift.stderr).toMatch(
-      /^error: the models differ from the database: 1 change need a revision:\n {2}- .*email.*\nRun `athanor revision --autogenerate/,
+      /^error: the models differ from the database: 1 change needs a revision:\n {2}- .*email.*\nRun `athanor revision --autogenerate/,
     );
     const second = writtenId(await run(["revision", "--autogenerate", "-m", "add email"]));
     expect((await run(["upgrade"])).stdout).toMatch(new RegExp(`→ upgrade ${second}  add email \\.\\.\\. done in`));

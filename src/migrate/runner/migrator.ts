@@ -213,7 +213,7 @@ export class Migrator {
     const ops = await this.#autogenerate(dir);
     if (ops.length > 0)
       throw new MigrationCheckError(
-        `the models differ from the database: ${ops.length} change${ops.length === 1 ? "" : "s"} need a revision:\n` +
+        `the models differ from the database: ${ops.length === 1 ? "1 change needs" : `${ops.length} changes need`} a revision:\n` +
           `${ops.map((o) => `  - ${describeOp(o)}`).join("\n")}\nRun \`athanor revision --autogenerate -m "..."\`, review the file, and commit it`,
       );
     return ops;
