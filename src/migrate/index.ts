@@ -14,7 +14,14 @@ export {
 export type { AlterColumnChange, ServerDefault } from "./ops/alter-column-op.js";
 export type { MigrationOp, MigrationOpKind } from "./operations.js";
 export { defineRevision, type RevisionDefinition } from "./revisions/define.js";
-export { Migrator, type MigratorOptions, type RunOptions, type RunResult, type CurrentRevision } from "./runner/migrator.js";
+export {
+  Migrator,
+  type MigratorOptions,
+  type RunOptions,
+  type RunResult,
+  type CurrentRevision,
+  type AutogenerateOptions,
+} from "./runner/migrator.js";
 export type { MigrationReporter, StepResult } from "./runner/online-run.js";
 export type { PlannedStep, Direction } from "./runner/steps.js";
 export type { NewRevision, NewRevisionOptions } from "./runner/new-revision.js";
@@ -23,7 +30,7 @@ export { describeOp } from "./describe-op.js";
 export { reflect, type Reflection, type ReflectOptions } from "./reflect.js";
 export { compareMetadata } from "./compare/compare.js";
 export type { CompareObject, CompareOptions } from "./compare/context.js";
-export { reviewLines } from "./compare/review.js";
+export { reviewLines, likelyRenames, destructiveOps, type LikelyRename, type DestructiveOp } from "./compare/review.js";
 export { MigrationError, MigrationCheckError, MigrationLockError, RevisionError } from "../util/errors.js";
 export { defineConfig, type AthanorConfig, type MetadataSource, type HasMetaData } from "./config.js";
 export { renderRevision, GENERATED_START, GENERATED_END, type RenderRevisionOptions } from "./render/render-revision.js";
