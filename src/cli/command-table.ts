@@ -22,6 +22,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       message,
       { name: "autogenerate", kind: "flag", help: "fill it with the differences between the models and the database" },
+      {
+        name: "rename",
+        kind: "list",
+        valueName: "<old>=<new>",
+        help: "with --autogenerate: users.name=full_name (a column) or people=persons (a table) was renamed (repeatable)",
+      },
+      { name: "no-prompt", kind: "flag", help: "with --autogenerate: do not ask about likely renames on a terminal" },
       { name: "head", kind: "value", valueName: "<rev>", help: "the revision to build on when there are several heads" },
       { name: "rev-id", kind: "value", valueName: "<id>", help: "the new revision's id instead of a random one" },
       { name: "branch-label", kind: "list", valueName: "<label>", help: "name the branch this revision starts (repeatable)" },

@@ -17,6 +17,8 @@ export interface CliIo {
   readonly stderr: OutStream;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Where answers to questions come from (`revision --autogenerate` asks about renames on a terminal). */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
 const paint = (code: number) => (s: string) => `\x1b[${code}m${s}\x1b[39m`;

@@ -4,8 +4,9 @@
 import { relative } from "node:path";
 import { UsageError } from "../args.js";
 import { option, withMigrator, type CommandContext } from "../context.js";
+import { parseRename, renamePrompt } from "../renames.js";
 
-/** `revision -m <msg> [--autogenerate] [--head <rev>] [--rev-id <id>] [--branch-label <l>]... [--depends-on <rev>]...` */
+/** `revision -m <msg> [--autogenerate [--rename <old>=<new>]... [--no-prompt]] [--head <rev>] [--rev-id <id>] [--branch-label <l>]... [--depends-on <rev>]...` */
 export function revision(ctx: CommandContext): Promise<number> {
   const message = option(ctx, "message");
   if (message === undefined) throw new UsageError('`athanor revision` needs a message: -m "create users table"', ctx.args.command);
@@ -14,6 +15,9 @@ export function revision(ctx: CommandContext): Promise<number> {
   const id = option(ctx, "rev-id");
   const branchLabels = ctx.args.values.get("branch-label");
   const dependsOn = ctx.args.values.get("depends-on");
+  const renames = (ctx.args.values.get("rename") ?? []).map((r) => parseRename(r, ctx));
+  if (renames.length > 0 && !autogenerate) throw new UsageError("--rename only applies with --autogenerate", ctx.args.command);
+  const resolveRename = autogenerate ? renamePrompt(ctx) : undefined;
   return withMigrator(
     ctx,
     async (m) => {
@@ -24,6 +28,8 @@ export function revision(ctx: CommandContext): Promise<number> {
         ...(id !== undefined && { id }),
         ...(branchLabels && { branchLabels: [...branchLabels] }),
         ...(dependsOn && { dependsOn: [...dependsOn] }),
+        ...(renames.length > 0 && { renames }),
+        ...(resolveRename && { resolveRename }),
       });
       const n = written.ops.length;
       const what = autogenerate ? (n === 0 ? ", no changes detected: its upgrade is empty" : `, ${n} operation${n === 1 ? "" : "s"}`) : "";
