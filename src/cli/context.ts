@@ -22,15 +22,19 @@ export function option(ctx: CommandContext, name: string): string | undefined {
 
 /**
  * Runs `fn` with a Migrator for the configured database, then closes the engine. `compare` names
- * the command when it needs the models (autogenerate, check), which are loaded only then.
+ * the command when it needs the models (autogenerate, check), which are loaded only then;
+ * `filesOnly` marks a command that never touches the database (history, heads, branches, show).
  */
 export async function withMigrator<T>(
   ctx: CommandContext,
   fn: (m: Migrator, config: LoadedConfig) => Promise<T>,
   compare?: string,
+  filesOnly = false,
 ): Promise<T> {
   const loaded = await loadConfig(ctx.io.cwd, option(ctx, "config"));
-  const url = databaseUrl(loaded, ctx.io.env);
+  // Commands that read only the revision files work without a database; the files are recorded
+  // with SQLite's rules then (`show` lists operations, which do not depend on the database).
+  const url = filesOnly && !(loaded.config.url ?? ctx.io.env.DATABASE_URL) ? "sqlite://:memory:" : databaseUrl(loaded, ctx.io.env);
   const metadata = compare ? await resolveMetadata(loaded, compare) : undefined;
   const { fileTemplate, versionTable, lockTimeoutMs, compare: compareOptions } = loaded.config;
   // Loaded here, not at the top, so `--help` and `init` start without the whole runner.

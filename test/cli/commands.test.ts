@@ -77,13 +77,17 @@ describe("athanor (no database needed)", () => {
     p.write("migrations/.keep", "");
     p.write("typo.config.ts", `export default { url: "sqlite://:memory:", migration: "db" };\n`);
     p.write("wrong.config.ts", config(`url: "sqlite://:memory:", metadata: async () => ({ tables: [] }) as never`));
-    const [noUrl, typo, noMetadata, wrong, refused] = await Promise.all([
-      p.run(["heads"]),
+    const [noUrl, typo, noMetadata, wrong, refused, headsOffline] = await Promise.all([
+      p.run(["current"]),
       p.run(["heads", "-c", "typo.config.ts"]),
       p.run(["check"], { DATABASE_URL: "sqlite://:memory:" }),
       p.run(["check", "-c", "wrong.config.ts"]),
       p.run(["current"], { DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none" }),
+      p.run(["heads"]),
     ]);
+    // Commands that read only the revision files need no database.
+    expect(headsOffline.stdout).toBe("(no revisions yet)\n");
+    expect(headsOffline.code).toBe(0);
     expect(noUrl.stderr).toBe("error: no database URL: set the DATABASE_URL environment variable, or `url` in athanor.config.ts\n");
     expect(typo.stderr).toBe(
       "error: typo.config.ts has an unknown key 'migration'; known keys: url, metadata, migrations, fileTemplate, versionTable, lockTimeoutMs, compare\n",

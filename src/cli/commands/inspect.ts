@@ -19,29 +19,39 @@ export function current(ctx: CommandContext): Promise<number> {
 
 /** `history`: the runner's lines, newest first. */
 export function history(ctx: CommandContext): Promise<number> {
-  return withMigrator(ctx, async (m) => {
-    const lines = await m.history();
-    ctx.out.result(lines.length === 0 ? '(no revisions yet: `athanor revision -m "..."` writes the first)' : lines.join("\n"));
-    return 0;
-  });
+  return withMigrator(
+    ctx,
+    async (m) => {
+      const lines = await m.history();
+      ctx.out.result(lines.length === 0 ? '(no revisions yet: `athanor revision -m "..."` writes the first)' : lines.join("\n"));
+      return 0;
+    },
+    undefined,
+    true,
+  );
 }
 
 /** `heads [-v]`. */
 export function heads(ctx: CommandContext): Promise<number> {
-  return withMigrator(ctx, async (m, config) => list(ctx, config, await m.heads(), "(no revisions yet)"));
+  return withMigrator(ctx, async (m, config) => list(ctx, config, await m.heads(), "(no revisions yet)"), undefined, true);
 }
 
 /** `branches [-v]`: revisions with more than one child. */
 export function branches(ctx: CommandContext): Promise<number> {
-  return withMigrator(ctx, async (m, config) => list(ctx, config, await m.branches(), "(no branch points)"));
+  return withMigrator(ctx, async (m, config) => list(ctx, config, await m.branches(), "(no branch points)"), undefined, true);
 }
 
 /** `show <rev>`. */
 export function show(ctx: CommandContext): Promise<number> {
-  return withMigrator(ctx, async (m) => {
-    ctx.out.result(await m.show(ctx.args.positionals.get("rev")!));
-    return 0;
-  });
+  return withMigrator(
+    ctx,
+    async (m) => {
+      ctx.out.result(await m.show(ctx.args.positionals.get("rev")!));
+      return 0;
+    },
+    undefined,
+    true,
+  );
 }
 
 function list(ctx: CommandContext, config: LoadedConfig, revisions: readonly Revision[], empty: string): number {
