@@ -218,6 +218,23 @@ forEachDialect((db: DialectFixture) => {
     expect(await userTables(db.engine)).toEqual(["authors", "books"]);
   });
 
+  it("a revision inserted below applied ones is reported before anything runs", async () => {
+    write("a.ts", REV1);
+    write("b.ts", REV2);
+    const m = migrator();
+    await m.upgrade();
+    // x is slipped in between a and b, which is re-parented onto it.
+    write("x.ts", revisionFile("eeee00000009", "aaaa00000001", "slipped in", `    op.execute("SELECT 1");`, ""));
+    write("b.ts", REV2.replace('revises: "aaaa00000001"', 'revises: "eeee00000009"'));
+    const err = (await m.upgrade().catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(MigrationError);
+    expect(err.message).toMatch(/nothing was run/);
+    expect(err.message).toMatch(/revision eeee00000009 is not applied, but bbbb00000002, which comes after it, is/);
+    expect(err.message).toMatch(/revision bbbb00000002 \(b\.ts\) was changed after it was applied/);
+    // current still reports what is applied (read against the edited files, a is no longer below b).
+    expect((await m.current()).map((c) => c.id)).toEqual(["aaaa00000001", "bbbb00000002"]);
+  });
+
   it("offline mode writes SQL that runs as written and leaves the database untouched until then", async () => {
     write("a.ts", REV1);
     write("b.ts", REV2);

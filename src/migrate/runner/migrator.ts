@@ -170,7 +170,7 @@ export class Migrator {
   /** The revisions the database is at (the heads of what is applied). */
   async current(): Promise<CurrentRevision[]> {
     const dir = await this.scripts();
-    const state = await this.#state(dir);
+    const state = await this.#state(dir, true);
     return state.heads.map((id) => {
       const r = dir.graph.get(id);
       return { id, message: r.message, isHead: dir.graph.isHead(id) };
@@ -281,12 +281,13 @@ export class Migrator {
     return { steps: steps.map((s) => ({ revision: s.revision.id, direction: s.direction, ms: 0 })), sql };
   }
 
-  async #state(dir: ScriptDirectory) {
+  /** The version table's state; `reading` (current) reports what is applied even when the history has problems. */
+  async #state(dir: ScriptDirectory, reading = false) {
     const conn = await this.#o.engine.connect();
     try {
       const store = new VersionStore(conn, this.#o.versionTable);
       if (!(await store.exists())) return { applied: [], heads: [], incomplete: new Map<string, number>() };
-      return await readState(store, dir);
+      return await readState(store, dir, reading);
     } finally {
       await conn.close();
     }

@@ -58,8 +58,8 @@ export interface StepResult {
   readonly ms: number;
 }
 
-/** Reads the version table as the runner sees it, refusing a history with problems. */
-export async function readState(store: VersionStore, dir: ScriptDirectory): Promise<DatabaseState> {
+/** Reads the version table as the runner sees it, refusing a history with problems unless only `reading`. */
+export async function readState(store: VersionStore, dir: ScriptDirectory, reading = false): Promise<DatabaseState> {
   const rows = await store.applied();
   const checksums = new Map([...dir.scripts].map(([id, s]) => [id, s.checksum]));
   // A half-applied revision is resumed, and its file may have been fixed since: only its kind of problem is not one.
@@ -67,7 +67,7 @@ export async function readState(store: VersionStore, dir: ScriptDirectory): Prom
   const problems = verifyHistory(dir.graph, rows, checksums).filter(
     (p) => p.kind !== "incomplete" && !(p.kind === "edited" && unfinished.has(p.revision)),
   );
-  if (problems.length > 0)
+  if (problems.length > 0 && !reading)
     throw new MigrationError(
       `the database's migration history does not match the revision files, so nothing was run:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`,
     );
