@@ -25,6 +25,8 @@ export interface ReflectedColumn {
   /** Identity column settings (PostgreSQL `GENERATED … AS IDENTITY`). */
   readonly identity?: { readonly always: boolean; readonly start?: number; readonly increment?: number } | undefined;
   readonly comment?: string | undefined;
+  /** The column's collation where the database reports it (SQLite: `COLLATE NOCASE` in its CREATE TABLE). */
+  readonly collation?: string | undefined;
 }
 
 export interface ReflectedForeignKey {

@@ -15,6 +15,8 @@ export interface RebuildObjects {
   readonly triggers: ReadonlyArray<{ readonly name: string; readonly sql: string }>;
   /** Set when the key never reuses values (SQLite AUTOINCREMENT), with the highest value handed out. */
   readonly autoincrement?: { readonly seq: number | undefined };
+  /** What the table's definition has that a rebuild from its reflection would lose (it is refused then). */
+  readonly unsupported: readonly string[];
 }
 
 /** A row whose foreign key points at no row. */

@@ -223,7 +223,13 @@ export async function readBatchSource(conn: Connection, name: string, ops: reado
     const t = await introspector.table(driver, n);
     if (t) others.push(t);
   }
-  return { table, others, ...(await rebuildImpl(conn.dialect).objects(driver, name)) };
+  const objects = await rebuildImpl(conn.dialect).objects(driver, name);
+  if (objects.unsupported.length > 0)
+    throw new CompileError(
+      `batch mode cannot rebuild table ${name} (${ops.map((o) => o.kind).join(", ")}) without losing part of its definition: ${objects.unsupported.join("; ")}. ` +
+        "Nothing was changed. Write the rebuild by hand with op.execute(): create the new table as it should be, copy the rows, drop the old table, rename the new one",
+    );
+  return { table, others, ...objects };
 }
 
 /** The dialect's part of a rebuild; only dialects whose ALTER TABLE cannot make a change need one. */

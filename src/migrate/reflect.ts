@@ -76,6 +76,7 @@ export function tableFromReflection(metadata: MetaData, t: ReflectedTable, optio
       autoincrement: c.autoincrement,
       identity: c.identity ? { always: c.identity.always, start: c.identity.start, increment: c.identity.increment } : undefined,
       comment: c.comment,
+      collation: c.collation,
     } as never) as ReturnType<typeof column>;
   }
   const name = (n: string | undefined) => (n === undefined ? undefined : conv(n));

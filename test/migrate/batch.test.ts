@@ -339,6 +339,53 @@ forDialect("sqlite", (db) => {
       expect(await q(db, `SELECT id FROM "${p}_seq" ORDER BY id`)).toEqual([[1], [2], [5]]);
     });
 
+    it("a column's collation survives the rebuild", async () => {
+      const p = "bc";
+      await q(db, `CREATE TABLE "${p}_names" (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, note VARCHAR(10))`);
+      await q(db, `INSERT INTO "${p}_names" (id, name, note) VALUES (1, 'alice', 'x')`);
+      const reflected = await reflect(db.engine, { only: [`${p}_names`] });
+      expect(reflected.tables.get(`${p}_names`)!.columns.map((c) => c.collation)).toEqual([undefined, "NOCASE", undefined]);
+      // note becomes NOT NULL: a rebuild.
+      const md = new MetaData();
+      new Table(`${p}_names`, md, {
+        id: column(Integer, { primaryKey: true }),
+        name: column(Text, { collation: "NOCASE" }),
+        note: column(Str(10)),
+      });
+      const ops = await opsFor(db, md, (n) => n === `${p}_names`);
+      expect(ops.map((o) => o.kind)).toEqual(["alterColumn"]);
+      await apply(db, ops);
+      expect(String((await q(db, `SELECT sql FROM sqlite_master WHERE name = '${p}_names'`))[0]![0])).toMatch(
+        /"name" TEXT COLLATE "NOCASE" NOT NULL/,
+      );
+      expect(await q(db, `SELECT id FROM "${p}_names" WHERE name = 'ALICE'`)).toEqual([[1]]);
+    });
+
+    it("refuses to rebuild what it would lose (STRICT, WITHOUT ROWID, generated columns), changing nothing", async () => {
+      const p = "bx";
+      await q(
+        db,
+        `CREATE TABLE "${p}_strict" (id INTEGER PRIMARY KEY, v TEXT) STRICT`,
+        `CREATE TABLE "${p}_norowid" (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID`,
+        `CREATE TABLE "${p}_gen" (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL)`,
+        `INSERT INTO "${p}_strict" (id, v) VALUES (1, 'x')`,
+      );
+      const before = await schema(db);
+      const alter = (table: string, columnName: string): MigrationOp => ({
+        kind: "alterColumn",
+        table,
+        column: columnName,
+        nullable: { from: true, to: false },
+      });
+      await expect(apply(db, [alter(`${p}_strict`, "v")])).rejects.toThrow(
+        `batch mode cannot rebuild table ${p}_strict (alterColumn) without losing part of its definition: it is a STRICT table. Nothing was changed`,
+      );
+      await expect(apply(db, [alter(`${p}_norowid`, "v")])).rejects.toThrow(/it is a WITHOUT ROWID table/);
+      await expect(apply(db, [alter(`${p}_gen`, "a")])).rejects.toThrow(/column b is a generated column/);
+      expect(await schema(db)).toEqual(before);
+      expect(await count(db, `${p}_strict`)).toBe(1);
+    });
+
     it("refuses inside an open transaction while foreign keys are enforced (the PRAGMA would be ignored)", async () => {
       const p = "bt";
       await createParent(db, p);

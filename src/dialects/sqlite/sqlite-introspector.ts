@@ -97,12 +97,14 @@ interface Clauses {
   fks: Array<{ name: string | undefined; columns: string[]; table: string }>;
   uniques: Array<{ name: string | undefined; columns: string[] }>;
   checks: Array<{ name: string | undefined; sql: string; column: string | undefined }>;
+  /** Column collations (`name TEXT COLLATE NOCASE`), by column name. */
+  collations: Map<string, string>;
 }
 
 /** The constraint clauses of a CREATE TABLE statement (names and CHECK conditions live only there). */
 function parseCreateTable(createSql: string): Clauses {
   const body = parenthesised(createSql, 0);
-  const out: Clauses = { pk: undefined, fks: [], uniques: [], checks: [] };
+  const out: Clauses = { pk: undefined, fks: [], uniques: [], checks: [], collations: new Map() };
   if (!body) return out;
   for (const item of splitTopLevel(body.inner)) {
     const tableLevel = /^(CONSTRAINT\s|PRIMARY\s+KEY|UNIQUE\s*\(|CHECK\s*\(|FOREIGN\s+KEY)/i.test(item);
@@ -112,6 +114,9 @@ function parseCreateTable(createSql: string): Clauses {
       const lead = leadingName(item);
       column = lead.name;
       rest = lead.rest;
+      const collate = /\bCOLLATE\s+("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+)/gi;
+      for (let c = collate.exec(rest); c; c = collate.exec(rest))
+        if (!inQuotes(rest, c.index)) out.collations.set(column, leadingName(c[1]!).name);
     }
     // Each constraint in the item, with the name of a preceding CONSTRAINT keyword.
     const re = /\b(CONSTRAINT|PRIMARY\s+KEY|UNIQUE|CHECK|FOREIGN\s+KEY|REFERENCES)\b/gi;
@@ -292,6 +297,7 @@ export class SqliteIntrospector implements Introspector {
           nullable: Number(c[3]) === 0 && !(rowid && pkCols[0] === colName),
           default: c[4] === null || c[4] === undefined ? undefined : String(c[4]),
           autoincrement: rowid && pkCols[0] === colName,
+          collation: clauses.collations.get(colName),
         };
       });
     if (columns.length === 0) throw new SchemaError(`SQLite reports no columns for table ${name}`);

@@ -24,7 +24,7 @@ export class SqliteTableRebuild implements TableRebuildImpl {
         .filter((r) => r.table === table)
         .map((r) => [r.name, r.sql] as const),
     );
-    return { indexSql, views: of("view"), triggers: of("trigger"), autoincrement };
+    return { indexSql, views: of("view"), triggers: of("trigger"), autoincrement, unsupported: await unsupported(conn, table, createSql) };
   }
 
   restoreSequence(table: string, seq: number): string[] {
@@ -48,3 +48,20 @@ export class SqliteTableRebuild implements TableRebuildImpl {
     return (await catalogRows(conn, "PRAGMA foreign_key_check")).map((r) => ({ table: String(r[0]), rowid: r[1], parent: String(r[2]) }));
   }
 }
+
+/** Table features reflection does not carry, which a rebuild would silently drop. */
+async function unsupported(conn: DriverConnection, table: string, createSql: string): Promise<string[]> {
+  const out: string[] = [];
+  // Table options follow the column list's closing parenthesis: `) WITHOUT ROWID, STRICT`.
+  const options = createSql.slice(createSql.lastIndexOf(")") + 1);
+  if (/\bWITHOUT\s+ROWID\b/i.test(options)) out.push("it is a WITHOUT ROWID table");
+  if (/\bSTRICT\b/i.test(options)) out.push("it is a STRICT table");
+  // table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden (2, 3: generated columns).
+  const generated = (await catalogRows(conn, `PRAGMA table_xinfo(${quoteName(table)})`)).filter(
+    (c) => Number(c[6]) === 2 || Number(c[6]) === 3,
+  );
+  for (const c of generated) out.push(`column ${String(c[1])} is a generated column`);
+  return out;
+}
+
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
