@@ -197,6 +197,48 @@ forEachDialect((db: DialectFixture) => {
     expect((await m.current()).map((c) => c.id)).toEqual(["dddd00000004"]);
   });
 
+  it("a failing downgrade leaves the revision applied with nothing undone (MySQL: progress recorded, resumed after the fix)", async () => {
+    write("a.ts", REV1);
+    const twoColumns = (fixed: boolean) =>
+      revisionFile(
+        "ffff00000006",
+        "aaaa00000001",
+        "two columns",
+        `    op.addColumn("authors", "x", column(Integer, { nullable: true }));
+    op.addColumn("authors", "y", column(Integer, { nullable: true }));`,
+        `    op.dropColumn("authors", "y");
+    op.execute(${JSON.stringify(fixed ? "UPDATE authors SET x = NULL" : "UPDATE no_such_table SET x = NULL")});
+    op.dropColumn("authors", "x");`,
+      );
+    write("f.ts", twoColumns(false));
+    const m = migrator();
+    await m.upgrade();
+    const err = (await m.downgrade("-1").catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((await m.current()).map((c) => c.id)).toEqual(["ffff00000006"]);
+    if (db.engine.dialect.caps.transactionalDdl) {
+      expect(err.message).toMatch(/Nothing of ffff00000006 was applied/);
+      expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name", "x", "y"]);
+    } else {
+      expect(err.message).toMatch(
+        /failed at operation 2 of 3 .*\noperation 1 ran and stays applied.*run downgrade again to continue from operation 2/s,
+      );
+      expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name", "x"]);
+      await expect(m.upgrade()).rejects.toThrow(
+        /the downgrade of revision ffff00000006 stopped half way in an earlier run; run downgrade again/,
+      );
+    }
+    write("f.ts", twoColumns(true));
+    // An applied file that was fixed is re-recorded with stamp (its upgrade already ran); a half-done one may change.
+    if (db.engine.dialect.caps.transactionalDdl) {
+      await expect(m.downgrade("-1")).rejects.toThrow(/was changed after it was applied/);
+      await m.stamp("ffff00000006");
+    }
+    expect((await m.downgrade("-1")).steps.map((s) => s.revision)).toEqual(["ffff00000006"]);
+    expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name"]);
+    expect((await m.current()).map((c) => c.id)).toEqual(["aaaa00000001"]);
+  });
+
   it("refuses to run when an applied revision file was edited or deleted, and stamp records the files as they are", async () => {
     write("a.ts", REV1);
     write("b.ts", REV2);

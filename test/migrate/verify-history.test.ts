@@ -45,4 +45,12 @@ describe("verifyHistory", () => {
     expect(problems).toEqual([{ kind: "incomplete", revision: "b2", opsDone: 2 }]);
     expect(describeProblem(problems[0]!)).toMatch(/stopped after 2 of its operations.*continue from operation 3/);
   });
+
+  it("reports a downgrade that stopped halfway", () => {
+    const problems = verifyHistory(graph, [applied("a1"), { ...applied("b2"), undone: 1 }], sums(["a1", "b2", "c3"]));
+    expect(problems).toEqual([{ kind: "partlyUndone", revision: "b2", undone: 1 }]);
+    expect(describeProblem(problems[0]!)).toMatch(
+      /the downgrade of revision b2 stopped after 1 of its operations.*run downgrade again to continue from operation 2/,
+    );
+  });
 });

@@ -95,7 +95,13 @@ export class Migrator {
       const prelude = await buildSteps(dir, dir.graph.upgradePath([], from[0] ?? "base"), "upgrade", dialect);
       return this.#offline(steps, from.length === 0, prelude);
     }
-    return this.#online(dir, (state) => buildSteps(dir, dir.graph.upgradePath(state.heads, target), "upgrade", dialect, state.incomplete));
+    return this.#online(dir, (state) => {
+      if (state.partlyUndone.size > 0)
+        throw new MigrationError(
+          `the downgrade of revision ${[...state.partlyUndone.keys()].join(", ")} stopped half way in an earlier run; run downgrade again to finish it before upgrading`,
+        );
+      return buildSteps(dir, dir.graph.upgradePath(state.heads, target), "upgrade", dialect, state.incomplete);
+    });
   }
 
   /** Undoes revisions down to `target`: `base`, `-N`, a revision id or prefix (which stays applied). */
@@ -119,7 +125,7 @@ export class Migrator {
         throw new MigrationError(
           `revision ${[...state.incomplete.keys()].join(", ")} stopped half way in an earlier run; run upgrade to finish it before downgrading, or repair the database by hand and record where it is with \`athanor stamp\``,
         );
-      return buildSteps(dir, dir.graph.downgradePath(state.heads, target), "downgrade", dialect);
+      return buildSteps(dir, dir.graph.downgradePath(state.heads, target), "downgrade", dialect, state.partlyUndone);
     });
   }
 
@@ -158,7 +164,7 @@ export class Migrator {
             `the version table lists ${unknown.map((r) => r.revision).join(", ")}, which no revision file declares; restore the files, or stamp with --purge to forget them`,
           );
         const ids = new Set(wanted.map((r) => r.id));
-        for (const r of rows) if (!ids.has(r.revision) || r.opsDone !== undefined) await store.remove(r.revision);
+        for (const r of rows) if (!ids.has(r.revision) || r.opsDone !== undefined || r.undone !== undefined) await store.remove(r.revision);
         for (const r of wanted) await store.complete(r.id, dir.scripts.get(r.id)!.checksum);
       });
       return { steps: [] };
@@ -286,7 +292,8 @@ export class Migrator {
     const conn = await this.#o.engine.connect();
     try {
       const store = new VersionStore(conn, this.#o.versionTable);
-      if (!(await store.exists())) return { applied: [], heads: [], incomplete: new Map<string, number>() };
+      if (!(await store.exists()))
+        return { applied: [], heads: [], incomplete: new Map<string, number>(), partlyUndone: new Map<string, number>() };
       return await readState(store, dir, reading);
     } finally {
       await conn.close();
@@ -306,7 +313,12 @@ export class Migrator {
       throw new MigrationError("autogenerate needs the models: set `metadata` in athanor.config.ts (a MetaData or your declarative Base)");
     const state = await this.#state(dir);
     const heads = [...dir.graph.heads].sort();
-    if (state.heads.length !== heads.length || [...state.heads].sort().some((h, i) => h !== heads[i]) || state.incomplete.size)
+    if (
+      state.heads.length !== heads.length ||
+      [...state.heads].sort().some((h, i) => h !== heads[i]) ||
+      state.incomplete.size ||
+      state.partlyUndone.size
+    )
       throw new MigrationError(
         `the database is not up to date (it is at ${state.heads.length ? state.heads.join(", ") : "base"}; the revision files end at ${heads.length ? heads.join(", ") : "base"}): run \`athanor upgrade\` first, so autogenerate compares with the schema the revisions produce`,
       );

@@ -43,6 +43,8 @@ export interface DatabaseState {
   readonly heads: readonly string[];
   /** Revisions that stopped half way (MySQL), with how many operations are done. */
   readonly incomplete: ReadonlyMap<string, number>;
+  /** Applied revisions whose downgrade stopped half way (MySQL), with how many downgrade operations ran. */
+  readonly partlyUndone: ReadonlyMap<string, number>;
 }
 
 export interface OnlineRunOptions {
@@ -63,9 +65,9 @@ export async function readState(store: VersionStore, dir: ScriptDirectory, readi
   const rows = await store.applied();
   const checksums = new Map([...dir.scripts].map(([id, s]) => [id, s.checksum]));
   // A half-applied revision is resumed, and its file may have been fixed since: only its kind of problem is not one.
-  const unfinished = new Set(rows.filter((r) => r.opsDone !== undefined).map((r) => r.revision));
+  const unfinished = new Set(rows.filter((r) => r.opsDone !== undefined || r.undone !== undefined).map((r) => r.revision));
   const problems = verifyHistory(dir.graph, rows, checksums).filter(
-    (p) => p.kind !== "incomplete" && !(p.kind === "edited" && unfinished.has(p.revision)),
+    (p) => p.kind !== "incomplete" && p.kind !== "partlyUndone" && !(p.kind === "edited" && unfinished.has(p.revision)),
   );
   if (problems.length > 0 && !reading)
     throw new MigrationError(
@@ -73,7 +75,8 @@ export async function readState(store: VersionStore, dir: ScriptDirectory, readi
     );
   const applied = rows.filter((r) => r.opsDone === undefined);
   const incomplete = new Map(rows.filter((r) => r.opsDone !== undefined).map((r) => [r.revision, r.opsDone!]));
-  return { applied, heads: dir.graph.headsOf(applied.map((a) => a.revision)), incomplete };
+  const partlyUndone = new Map(rows.filter((r) => r.undone !== undefined).map((r) => [r.revision, r.undone!]));
+  return { applied, heads: dir.graph.headsOf(applied.map((a) => a.revision)), incomplete, partlyUndone };
 }
 
 /**
@@ -166,6 +169,7 @@ async function runCounted(conn: Connection, store: VersionStore, step: Step): Pr
       throw Object.assign(err as Error, { operationIndex: i });
     }
     if (step.direction === "upgrade") await store.progress(id, i + 1);
+    else await store.undoProgress(id, i + 1);
   }
   await record(store, step);
 }
@@ -192,10 +196,7 @@ function failure(step: Step, err: unknown, heads: readonly string[], transaction
   const done = index - step.resumeFrom;
   const ran = done === 1 ? `operation ${index} ran and stays` : `operations ${step.resumeFrom + 1}–${index} ran and stay`;
   const doneText = done > 0 ? `${ran} applied (this database commits DDL as it goes)` : "no operation of it ran";
-  const next =
-    step.direction === "upgrade"
-      ? `the progress is recorded: fix the cause, then run upgrade again to continue from operation ${index + 1}`
-      : `undo or redo those by hand, then record where the database is with \`athanor stamp\``;
+  const next = `the progress is recorded: fix the cause, then run ${step.direction} again to continue from operation ${index + 1}`;
   return new MigrationError(
     `${step.direction} of revision ${id} (${step.file}) failed at operation ${index + 1} of ${step.operations.length}` +
       `${failed ? ` (${describeOp(failed)})` : ""}: ${cause}\n${doneText}; ${next}`,

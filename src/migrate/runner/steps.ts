@@ -44,7 +44,7 @@ export async function recordOps(script: RevisionScript, direction: Direction, di
   return [...op.recorded];
 }
 
-/** The steps for revisions in order, all in one direction. `resume` maps half-applied revisions to their done count. */
+/** The steps for revisions in order, all in one direction. `resume` maps revisions stopped half way (in this direction) to their done count. */
 export async function buildSteps(
   dir: ScriptDirectory,
   revisions: readonly Revision[],
@@ -56,7 +56,7 @@ export async function buildSteps(
   for (const revision of revisions) {
     const script = dir.scripts.get(revision.id)!;
     const operations = await recordOps(script, direction, dialect);
-    const resumeFrom = direction === "upgrade" ? (resume.get(revision.id) ?? 0) : 0;
+    const resumeFrom = resume.get(revision.id) ?? 0;
     steps.push({ revision, direction, file: script.file, ops: operations.length, resumeFrom, script, operations });
   }
   return steps;

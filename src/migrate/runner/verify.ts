@@ -11,7 +11,8 @@ export type HistoryProblem =
   | { readonly kind: "edited"; readonly revision: string; readonly file: string | undefined }
   | { readonly kind: "missing"; readonly revision: string }
   | { readonly kind: "outOfOrder"; readonly revision: string; readonly appliedAbove: readonly string[] }
-  | { readonly kind: "incomplete"; readonly revision: string; readonly opsDone: number };
+  | { readonly kind: "incomplete"; readonly revision: string; readonly opsDone: number }
+  | { readonly kind: "partlyUndone"; readonly revision: string; readonly undone: number };
 
 /** Problems with the recorded history; `checksums` maps each revision id to its file's checksum. */
 export function verifyHistory(
@@ -27,6 +28,7 @@ export function verifyHistory(
       continue;
     }
     if (a.opsDone !== undefined) problems.push({ kind: "incomplete", revision: a.revision, opsDone: a.opsDone });
+    if (a.undone !== undefined) problems.push({ kind: "partlyUndone", revision: a.revision, undone: a.undone });
     const sum = checksums.get(a.revision);
     if (sum !== undefined && sum !== a.checksum) problems.push({ kind: "edited", revision: a.revision, file: graph.get(a.revision).file });
   }
@@ -60,6 +62,8 @@ export function describeProblem(p: HistoryProblem): string {
       return `revision ${p.revision} is applied to the database but its file is gone; restore the file, or downgrade past it with the file restored before deleting it`;
     case "outOfOrder":
       return `revision ${p.revision} is not applied, but ${p.appliedAbove.join(", ")}, which come${p.appliedAbove.length === 1 ? "s" : ""} after it, ${p.appliedAbove.length === 1 ? "is" : "are"}: it was added below revisions that already ran. Make it revise the current head instead (change its down revision), so it runs next`;
+    case "partlyUndone":
+      return `the downgrade of revision ${p.revision} stopped after ${p.undone} of its operations (the database commits DDL as it goes, so those stay undone); fix the cause, then run downgrade again to continue from operation ${p.undone + 1}`;
     case "incomplete":
       return `revision ${p.revision} stopped after ${p.opsDone} of its operations (the database commits DDL as it goes, so those stay applied); fix the cause, then run upgrade again to continue from operation ${p.opsDone + 1}`;
   }

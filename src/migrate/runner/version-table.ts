@@ -23,7 +23,8 @@ function makeVersionTable(name: string) {
   const table = new Table(name, metadata, {
     revision: column(Str(32), { primaryKey: true }),
     checksum: column(Str(64)),
-    // Null once applied; while a revision runs without transactional DDL, how many operations are done.
+    // Null once applied; while a revision runs without transactional DDL, how many operations are
+    // done (negated while its downgrade runs).
     opsDone: column(Integer, { name: "ops_done", nullable: true }),
     appliedAt: column(DateTime({ timezone: true }), { name: "applied_at" }),
   });
@@ -35,6 +36,8 @@ export interface AppliedRevision {
   readonly checksum: string;
   /** Undefined when the revision completed; otherwise how many of its operations ran before it stopped. */
   readonly opsDone: number | undefined;
+  /** Set while a downgrade of the revision stopped part way (MySQL): how many downgrade operations ran. */
+  readonly undone?: number | undefined;
   readonly appliedAt: Date;
 }
 
@@ -76,7 +79,14 @@ export class VersionStore {
   async applied(): Promise<AppliedRevision[]> {
     const t = this.table.c;
     const rows = (await this.#conn.execute(select(this.table).orderBy(t.appliedAt, t.revision))).all();
-    return rows.map((r) => ({ revision: r.revision, checksum: r.checksum, opsDone: r.opsDone ?? undefined, appliedAt: r.appliedAt }));
+    // A downgrade's progress is stored negated, so one column tells both directions apart.
+    return rows.map((r) => ({
+      revision: r.revision,
+      checksum: r.checksum,
+      opsDone: r.opsDone === null || r.opsDone < 0 ? undefined : r.opsDone,
+      undone: r.opsDone !== null && r.opsDone < 0 ? -r.opsDone : undefined,
+      appliedAt: r.appliedAt,
+    }));
   }
 
   /** Records that a revision started, where its operations commit one by one (opsDone 0). */
@@ -87,6 +97,11 @@ export class VersionStore {
   /** Records how many operations of a started revision are done. */
   async progress(revision: string, opsDone: number): Promise<void> {
     await this.#conn.execute(update(this.table).set({ opsDone }).where(this.table.c.revision.eq(revision)));
+  }
+
+  /** Records how many downgrade operations of an applied revision are done (at least one). */
+  async undoProgress(revision: string, undone: number): Promise<void> {
+    await this.#conn.execute(update(this.table).set({ opsDone: -undone }).where(this.table.c.revision.eq(revision)));
   }
 
   /** Records a revision as applied: completes the row `start` wrote, or inserts one. */
