@@ -27,6 +27,8 @@ export interface ForeignKeyViolation {
 }
 
 export interface TableRebuildImpl {
+  /** The URL of an empty throwaway database of this dialect (offline mode replays revisions on it to write rebuilds). */
+  readonly scratchUrl: string;
   objects(conn: DriverConnection, table: string): Promise<RebuildObjects>;
   /** Statements that give a recreated table back the highest autoincrement value the old one handed out. */
   restoreSequence(table: string, seq: number): string[];

@@ -68,7 +68,7 @@ export class SqliteDialect extends DialectBase {
   readonly typeCompiler = new SqliteTypeCompiler("sqlite", this.preparer);
   readonly introspector = new SqliteIntrospector(this.preparer);
   readonly migrationLock = new SqliteMigrationLock();
-  override readonly tableRebuild = new SqliteTableRebuild();
+  override readonly tableRebuild = new SqliteTableRebuild(this.preparer);
   override readonly singleConnection: boolean;
   override serverFlavor = "sqlite";
   readonly #pragmas: string[] = [];

@@ -2,10 +2,15 @@
 import type { DriverConnection } from "../../engine/dialect.js";
 import { catalogRows, catalogValue } from "../../engine/introspection.js";
 import type { ForeignKeyViolation, RebuildObjects, TableRebuildImpl } from "../../engine/table-rebuild.js";
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+import type { IdentifierPreparer } from "../../sql/compiler/identifier-preparer.js";
+import { quoteStringLiteral } from "../../sql/compiler/ddl-literals.js";
 
 export class SqliteTableRebuild implements TableRebuildImpl {
+  /** An empty in-memory database: offline mode replays revisions on it to write rebuilds. */
+  readonly scratchUrl = "sqlite://:memory:";
+
+  constructor(private readonly preparer: IdentifierPreparer) {}
+
   async objects(conn: DriverConnection, table: string): Promise<RebuildObjects> {
     const master = await catalogRows(
       conn,
@@ -24,11 +29,17 @@ export class SqliteTableRebuild implements TableRebuildImpl {
         .filter((r) => r.table === table)
         .map((r) => [r.name, r.sql] as const),
     );
-    return { indexSql, views: of("view"), triggers: of("trigger"), autoincrement, unsupported: await unsupported(conn, table, createSql) };
+    return {
+      indexSql,
+      views: of("view"),
+      triggers: of("trigger"),
+      autoincrement,
+      unsupported: await this.#unsupported(conn, table, createSql),
+    };
   }
 
   restoreSequence(table: string, seq: number): string[] {
-    const name = literal(table);
+    const name = quoteStringLiteral(table);
     return [
       `UPDATE sqlite_sequence SET seq = ${seq} WHERE name = ${name} AND seq < ${seq}`,
       `INSERT INTO sqlite_sequence (name, seq) SELECT ${name}, ${seq} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${name})`,
@@ -47,21 +58,17 @@ export class SqliteTableRebuild implements TableRebuildImpl {
     // table, rowid, parent, foreign key id
     return (await catalogRows(conn, "PRAGMA foreign_key_check")).map((r) => ({ table: String(r[0]), rowid: r[1], parent: String(r[2]) }));
   }
-}
 
-/** Table features reflection does not carry, which a rebuild would silently drop. */
-async function unsupported(conn: DriverConnection, table: string, createSql: string): Promise<string[]> {
-  const out: string[] = [];
-  // Table options follow the column list's closing parenthesis: `) WITHOUT ROWID, STRICT`.
-  const options = createSql.slice(createSql.lastIndexOf(")") + 1);
-  if (/\bWITHOUT\s+ROWID\b/i.test(options)) out.push("it is a WITHOUT ROWID table");
-  if (/\bSTRICT\b/i.test(options)) out.push("it is a STRICT table");
-  // table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden (2, 3: generated columns).
-  const generated = (await catalogRows(conn, `PRAGMA table_xinfo(${quoteName(table)})`)).filter(
-    (c) => Number(c[6]) === 2 || Number(c[6]) === 3,
-  );
-  for (const c of generated) out.push(`column ${String(c[1])} is a generated column`);
-  return out;
+  /** Table features reflection does not carry, which a rebuild would silently drop. */
+  async #unsupported(conn: DriverConnection, table: string, createSql: string): Promise<string[]> {
+    const out: string[] = [];
+    // Table options follow the column list's closing parenthesis: `) WITHOUT ROWID, STRICT`.
+    const options = createSql.slice(createSql.lastIndexOf(")") + 1);
+    if (/\bWITHOUT\s+ROWID\b/i.test(options)) out.push("it is a WITHOUT ROWID table");
+    if (/\bSTRICT\b/i.test(options)) out.push("it is a STRICT table");
+    // table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden (2, 3: generated columns).
+    const info = await catalogRows(conn, `PRAGMA table_xinfo(${this.preparer.quote(table)})`);
+    for (const c of info) if (Number(c[6]) === 2 || Number(c[6]) === 3) out.push(`column ${String(c[1])} is a generated column`);
+    return out;
+  }
 }
-
-const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -3,9 +3,9 @@
  * to review or run. Version-table changes are included with their values inlined. Where DDL is
  * transactional each revision is wrapped in BEGIN/COMMIT, as the online runner runs it.
  *
- * A SQLite table rebuild is written from the table as the earlier revisions leave it, which no
- * database holds offline: the revisions are replayed on an empty in-memory database (from base,
- * the ones before the range unrecorded) and the statements each step runs there are recorded.
+ * A table rebuild (SQLite) is written from the table as the earlier revisions leave it, which no
+ * database holds offline: the revisions are replayed on the dialect's empty scratch database (from
+ * base, the ones before the range unrecorded) and the statements each step runs there are recorded.
  */
 import type { Connection } from "../../engine/connection.js";
 import type { Dialect } from "../../engine/dialect.js";
@@ -27,7 +27,9 @@ export interface OfflineOptions {
 /** The script of the steps, statements separated by blank lines, each ending with `;`. */
 export async function offlineSql(steps: readonly Step[], dialect: Dialect, options: OfflineOptions): Promise<string> {
   const rebuilds = steps.map((s) => s.operations.some((op) => needsBatch(op, dialect)));
-  const bodies = rebuilds.some(Boolean) ? await replay(steps, options.prelude ?? []) : steps.map((s) => opsSql(s.operations, dialect));
+  const bodies = rebuilds.some(Boolean)
+    ? await replay(steps, options.prelude ?? [], dialect.tableRebuild!.scratchUrl)
+    : steps.map((s) => opsSql(s.operations, dialect));
   const out: string[] = [];
   const table = VersionStore.definition(options.versionTable).table;
   if (options.createVersionTable) out.push(...dialect.createDdlCompiler().createTable(table).map(terminated));
@@ -49,9 +51,9 @@ export async function offlineSql(steps: readonly Step[], dialect: Dialect, optio
   return out.join("\n\n") + "\n";
 }
 
-/** The statements each step runs on a scratch SQLite database that first replays the prelude. */
-async function replay(steps: readonly Step[], prelude: readonly Step[]): Promise<string[][]> {
-  const engine = createEngine("sqlite://:memory:");
+/** The statements each step runs on a scratch database that first replays the prelude. */
+async function replay(steps: readonly Step[], prelude: readonly Step[], scratchUrl: string): Promise<string[][]> {
+  const engine = createEngine(scratchUrl);
   let recording: string[] | undefined;
   const stop = engine.on("beforeExecute", ({ sql }) => {
     if (recording && !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(sql)) recording.push(sql);
