@@ -15,11 +15,11 @@ import { reflect, type Reflection } from "../reflect.js";
 import { checkRenames, renamedReflection, renameOps } from "../compare/renames.js";
 import { likelyRenames, type LikelyRename } from "../compare/review.js";
 import type { Revision } from "../revisions/revision.js";
-import { offlineSql } from "./offline-run.js";
+import { offlineSql, terminated } from "./offline-run.js";
 import { runLocked, readState, type MigrationReporter, type StepResult } from "./online-run.js";
 import { loadScripts, type ScriptDirectory } from "./script-directory.js";
 import { buildSteps, type Step } from "./steps.js";
-import { VERSION_TABLE, VersionStore } from "./version-table.js";
+import { VERSION_TABLE, VersionStore, versionTableSql } from "./version-table.js";
 import { createRevisionFile, type NewRevision, type NewRevisionOptions } from "./new-revision.js";
 
 export interface MigratorOptions {
@@ -138,19 +138,10 @@ export class Migrator {
     const dir = await this.scripts();
     const wanted = this.#stampSet(dir, target);
     if (options.sql) {
-      const q = this.#o.engine.dialect.preparer;
-      const table = q.quote(this.#o.versionTable ?? VERSION_TABLE);
-      const steps = await buildSteps(dir, wanted, "upgrade", this.#o.engine.dialect);
-      const inserts = (
-        await offlineSql(
-          steps.map((s) => ({ ...s, operations: [] })),
-          this.#o.engine.dialect,
-          { versionTable: this.#o.versionTable, createVersionTable: false },
-        )
-      )
-        .split("\n\n")
-        .filter((l) => l.startsWith("INSERT"));
-      return { steps: [], sql: [`DELETE FROM ${table};`, ...inserts].join("\n\n") + "\n" };
+      // Offline there is no table to read: the script empties it and records the target's revisions.
+      const version = versionTableSql(this.#o.engine.dialect, this.#o.versionTable);
+      const statements = [version.clear(), ...wanted.map((r) => version.insert(r.id, dir.scripts.get(r.id)!.checksum))];
+      return { steps: [], sql: statements.map(terminated).join("\n\n") + "\n" };
     }
     const conn = await this.#o.engine.connect();
     try {

@@ -10,11 +10,10 @@
 import type { Connection } from "../../engine/connection.js";
 import type { Dialect } from "../../engine/dialect.js";
 import { createEngine } from "../../engine/engine.js";
-import { UNTYPED } from "../../sql/types/sql-type.js";
 import { applyOps, opsSql } from "../apply.js";
 import { needsBatch } from "../batch.js";
 import type { Step } from "./steps.js";
-import { VersionStore } from "./version-table.js";
+import { versionTableSql } from "./version-table.js";
 
 export interface OfflineOptions {
   readonly versionTable?: string;
@@ -31,8 +30,8 @@ export async function offlineSql(steps: readonly Step[], dialect: Dialect, optio
     ? await replay(steps, options.prelude ?? [], dialect.tableRebuild!.scratchUrl)
     : steps.map((s) => opsSql(s.operations, dialect));
   const out: string[] = [];
-  const table = VersionStore.definition(options.versionTable).table;
-  if (options.createVersionTable) out.push(...dialect.createDdlCompiler().createTable(table).map(terminated));
+  const version = versionTableSql(dialect, options.versionTable);
+  if (options.createVersionTable) out.push(...version.create().map(terminated));
   steps.forEach((step, i) => {
     out.push(`-- ${step.direction} ${step.revision.id}: ${step.revision.message.split("\n")[0]}`);
     // A rebuild drops the old table: with foreign keys enforced that would fire ON DELETE actions.
@@ -43,7 +42,8 @@ export async function offlineSql(steps: readonly Step[], dialect: Dialect, optio
       );
     if (dialect.caps.transactionalDdl) out.push(terminated(dialect.beginSql()));
     out.push(...bodies[i]!.map(terminated));
-    out.push(terminated(versionChange(step, dialect, table.name)));
+    const id = step.revision.id;
+    out.push(terminated(step.direction === "upgrade" ? version.insert(id, step.script.checksum) : version.remove(id)));
     if (rebuilds[i]) out.push("PRAGMA foreign_key_check;");
     if (dialect.caps.transactionalDdl) out.push("COMMIT;");
     if (rebuilds[i]) out.push("PRAGMA foreign_keys = ON;");
@@ -75,16 +75,7 @@ async function replay(steps: readonly Step[], prelude: readonly Step[], scratchU
   }
 }
 
-/** The version table's INSERT or DELETE for a step, values inlined. */
-function versionChange(step: Step, dialect: Dialect, tableName: string): string {
-  const q = dialect.preparer;
-  const lit = (v: string) => dialect.renderLiteral(v, UNTYPED);
-  const id = lit(step.revision.id);
-  if (step.direction === "downgrade") return `DELETE FROM ${q.quote(tableName)} WHERE ${q.quote("revision")} = ${id}`;
-  const cols = ["revision", "checksum", "ops_done", "applied_at"].map((c) => q.quote(c)).join(", ");
-  return `INSERT INTO ${q.quote(tableName)} (${cols}) VALUES (${id}, ${lit(step.script.checksum)}, NULL, CURRENT_TIMESTAMP)`;
-}
-
-function terminated(sql: string): string {
+/** A statement ending with `;`, as scripts separate them. */
+export function terminated(sql: string): string {
   return sql.trimEnd().endsWith(";") ? sql : `${sql};`;
 }

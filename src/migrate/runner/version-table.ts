@@ -14,6 +14,10 @@ import { Integer } from "../../sql/types/numeric-types.js";
 import { String as Str } from "../../sql/types/string-types.js";
 import { deleteFrom, insert, update } from "../../sql/statements/dml.js";
 import { select } from "../../sql/statements/select.js";
+import { sql } from "../../sql/elements/sql-template.js";
+import type { Dialect } from "../../engine/dialect.js";
+import type { StatementNode } from "../../sql/nodes/from-nodes.js";
+import { bulkInsertSql } from "../ops/bulk-insert-sql.js";
 
 export const VERSION_TABLE = "athanor_version";
 
@@ -26,7 +30,8 @@ function makeVersionTable(name: string) {
     // Null once applied; while a revision runs without transactional DDL, how many operations are
     // done (negated while its downgrade runs).
     opsDone: column(Integer, { name: "ops_done", nullable: true }),
-    appliedAt: column(DateTime({ timezone: true }), { name: "applied_at" }),
+    // The default gives offline scripts the time they run, not the time they were written.
+    appliedAt: column(DateTime({ timezone: true }), { name: "applied_at", serverDefault: sql`CURRENT_TIMESTAMP` }),
   });
   return { metadata, table };
 }
@@ -51,11 +56,6 @@ export class VersionStore {
   readonly #conn: Connection;
   readonly #metadata: MetaData;
   readonly table: ReturnType<typeof makeVersionTable>["table"];
-
-  /** The version table's definition (offline mode prints its DDL). */
-  static definition(name = VERSION_TABLE): ReturnType<typeof makeVersionTable> {
-    return makeVersionTable(name);
-  }
 
   constructor(conn: Connection, name = VERSION_TABLE) {
     this.#conn = conn;
@@ -116,4 +116,16 @@ export class VersionStore {
   async remove(revision: string): Promise<void> {
     await this.#conn.execute(deleteFrom(this.table).where(this.table.c.revision.eq(revision)));
   }
+}
+
+/** The version table's statements with their values inlined, for offline scripts. */
+export function versionTableSql(dialect: Dialect, name = VERSION_TABLE) {
+  const { table } = makeVersionTable(name);
+  const literal = (stmt: { readonly node: StatementNode }) => dialect.createCompiler([]).compileLiteral(stmt.node);
+  return {
+    create: (): string[] => dialect.createDdlCompiler().createTable(table),
+    insert: (revision: string, checksum: string): string => bulkInsertSql(table, [{ revision, checksum }], dialect)[0]!,
+    remove: (revision: string): string => literal(deleteFrom(table).where(table.c.revision.eq(revision))),
+    clear: (): string => literal(deleteFrom(table)),
+  };
 }
