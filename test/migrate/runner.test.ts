@@ -239,6 +239,21 @@ forEachDialect((db: DialectFixture) => {
     expect((await m.current()).map((c) => c.id)).toEqual(["aaaa00000001"]);
   });
 
+  it("a revision failing after others ran says where the database now stands", async () => {
+    write("a.ts", REV1);
+    write("b.ts", REV2.replace('op.dropTable("books");', 'op.execute("DROP TABLE no_such_table");'));
+    write("c.ts", REV3);
+    const m = migrator();
+    await m.upgrade();
+    const err = (await m.downgrade("base").catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(MigrationError);
+    expect(err.message).toMatch(/^downgrade of revision bbbb00000002 \(b\.ts\) failed/);
+    if (db.engine.dialect.caps.transactionalDdl)
+      expect(err.message).toMatch(/Nothing of bbbb00000002 was applied: the database is at revision bbbb00000002\./);
+    expect((await m.current()).map((c) => c.id)).toEqual(["bbbb00000002"]);
+    expect(await columnsOf(db.engine, "authors")).toEqual(["id", "name"]);
+  });
+
   it("refuses to run when an applied revision file was edited or deleted, and stamp records the files as they are", async () => {
     write("a.ts", REV1);
     write("b.ts", REV2);

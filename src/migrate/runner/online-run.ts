@@ -19,6 +19,7 @@ import { describeOp } from "../describe-op.js";
 import { destructiveOps } from "../compare/review.js";
 import { acquireMigrationLock } from "../lock.js";
 import type { ScriptDirectory } from "./script-directory.js";
+import type { RevisionGraph } from "../revisions/graph.js";
 import type { PlannedStep, Step } from "./steps.js";
 import { VersionStore, type AppliedRevision } from "./version-table.js";
 import { describeProblem, verifyHistory } from "./verify.js";
@@ -98,7 +99,7 @@ export async function runLocked(
       const steps = await plan(state, store);
       const rebuilds = steps.some((s) => s.operations.some((op) => needsBatch(op, conn.dialect)));
       if (rebuilds && !foreignKeysOff && conn.dialect.tableRebuild) return "needs foreign keys off";
-      return await runSteps(conn, store, steps, state, foreignKeysOff, options.reporter);
+      return await runSteps(conn, store, dir.graph, steps, state, foreignKeysOff, options.reporter);
     } finally {
       await lock.release();
     }
@@ -113,6 +114,7 @@ export async function runLocked(
 async function runSteps(
   conn: Connection,
   store: VersionStore,
+  graph: RevisionGraph,
   steps: readonly Step[],
   state: DatabaseState,
   foreignKeysOff: boolean,
@@ -144,7 +146,8 @@ async function runSteps(
     } catch (err) {
       throw failure(step, err, heads, transactional);
     }
-    heads = step.direction === "upgrade" ? headsUp(heads, step) : heads.filter((h) => h !== step.revision.id);
+    const id = step.revision.id;
+    heads = step.direction === "upgrade" ? graph.headsAfterUpgrade(heads, id) : graph.headsAfterDowngrade(heads, id);
     const ms = performance.now() - started;
     reporter?.done?.(step, ms);
     results.push({ revision: step.revision.id, direction: step.direction, ms });
@@ -172,12 +175,6 @@ async function runCounted(conn: Connection, store: VersionStore, step: Step): Pr
     else await store.undoProgress(id, i + 1);
   }
   await record(store, step);
-}
-
-/** An illustrative head list after an upgrade step (for messages only). */
-function headsUp(heads: readonly string[], step: Step): string[] {
-  const downs = new Set(step.revision.downRevisions);
-  return [...heads.filter((h) => !downs.has(h)), step.revision.id];
 }
 
 /** The error for a failed step: what failed, where the database stands, what to do. */
