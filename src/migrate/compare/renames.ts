@@ -26,11 +26,8 @@ export function renameOps(renames: readonly LikelyRename[]): MigrationOp[] {
  * Checks that each rename names a table or column the database has and the models do not, and
  * the other way round for the new name; throws an ArgumentError naming the first that does not.
  */
-export function checkRenames(
-  renames: readonly LikelyRename[],
-  reflection: Reflection,
-  modelTables: ReadonlyMap<string, { columnList: readonly { name: string }[] }>,
-): void {
+export function checkRenames(renames: readonly LikelyRename[], reflection: Reflection, models: MetaData): void {
+  const modelTables = models.tables;
   for (const r of renames) {
     const what = r.kind === "table" ? `rename of table ${r.from} to ${r.to}` : `rename of column ${r.table}.${r.from} to ${r.to}`;
     const fail = (why: string) => new ArgumentError(`${what}: ${why}`);

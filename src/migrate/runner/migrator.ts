@@ -323,7 +323,7 @@ export class Migrator {
       });
     // Renames given up front, then the likely ones the caller confirms, each round on the renamed database.
     const renames = [...(decide.renames ?? [])];
-    checkRenames(renames, reflection, metadata.tables);
+    checkRenames(renames, reflection, metadata);
     let ops = compare(renamedReflection(reflection, renames));
     for (let round = 0; decide.resolveRename && round < 5; round++) {
       const accepted: LikelyRename[] = [];
