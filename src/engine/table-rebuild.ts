@@ -36,6 +36,10 @@ export interface TableRebuildImpl {
   foreignKeysEnforced(conn: DriverConnection): Promise<boolean>;
   /** Turns enforcement on or off (outside a transaction: SQLite ignores it inside one). */
   setForeignKeys(conn: DriverConnection, on: boolean): Promise<void>;
+  /** The statement setForeignKeys runs (offline scripts print it). */
+  foreignKeysSql(on: boolean): string;
   /** Rows of the database whose foreign keys point at no row. */
   foreignKeyViolations(conn: DriverConnection): Promise<ForeignKeyViolation[]>;
+  /** The statement foreignKeyViolations runs (offline scripts print it; it must return no rows). */
+  readonly foreignKeyCheckSql: string;
 }

@@ -252,7 +252,8 @@ export async function runBatch(conn: Connection, table: string, ops: readonly Ba
  * enforcement is off: after a rebuild, or after a revision the runner ran with it off).
  */
 export async function checkForeignKeys(conn: Connection, what: string): Promise<void> {
-  const violations = await rebuildImpl(conn.dialect).foreignKeyViolations(conn._driverConnection());
+  const impl = rebuildImpl(conn.dialect);
+  const violations = await impl.foreignKeyViolations(conn._driverConnection());
   if (violations.length > 0) {
     const shown = violations
       .slice(0, 10)
@@ -262,7 +263,7 @@ export async function checkForeignKeys(conn: Connection, what: string): Promise<
     throw new IntegrityError(
       `${what} leaves rows whose foreign keys point at no row: ${shown}${more}. ` +
         "Nothing was changed. Fix or delete those rows (or add the parent rows) first, then run the migration again",
-      { violation: "foreignKey", sql: "PRAGMA foreign_key_check" },
+      { violation: "foreignKey", sql: impl.foreignKeyCheckSql },
     );
   }
 }
@@ -279,7 +280,7 @@ export async function withForeignKeysOff<T>(conn: Connection, fn: () => Promise<
   if (conn.inTransaction)
     throw new CompileError(
       "batch mode cannot rebuild a table inside an open transaction while foreign keys are enforced: " +
-        "PRAGMA foreign_keys cannot change inside a transaction, and dropping the old table would run ON DELETE actions. Apply the operations outside a transaction",
+        "foreign-key enforcement cannot change inside a transaction, and dropping the old table would run ON DELETE actions. Apply the operations outside a transaction",
     );
   await impl.setForeignKeys(driver, false);
   try {

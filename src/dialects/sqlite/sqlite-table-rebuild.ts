@@ -51,12 +51,18 @@ export class SqliteTableRebuild implements TableRebuildImpl {
   }
 
   async setForeignKeys(conn: DriverConnection, on: boolean): Promise<void> {
-    await catalogRows(conn, `PRAGMA foreign_keys = ${on ? "ON" : "OFF"}`);
+    await catalogRows(conn, this.foreignKeysSql(on));
   }
+
+  foreignKeysSql(on: boolean): string {
+    return `PRAGMA foreign_keys = ${on ? "ON" : "OFF"}`;
+  }
+
+  readonly foreignKeyCheckSql = "PRAGMA foreign_key_check";
 
   async foreignKeyViolations(conn: DriverConnection): Promise<ForeignKeyViolation[]> {
     // table, rowid, parent, foreign key id
-    return (await catalogRows(conn, "PRAGMA foreign_key_check")).map((r) => ({ table: String(r[0]), rowid: r[1], parent: String(r[2]) }));
+    return (await catalogRows(conn, this.foreignKeyCheckSql)).map((r) => ({ table: String(r[0]), rowid: r[1], parent: String(r[2]) }));
   }
 
   /** Table features reflection does not carry, which a rebuild would silently drop. */

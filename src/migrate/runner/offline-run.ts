@@ -26,28 +26,32 @@ export interface OfflineOptions {
 /** The script of the steps, statements separated by blank lines, each ending with `;`. */
 export async function offlineSql(steps: readonly Step[], dialect: Dialect, options: OfflineOptions): Promise<string> {
   const rebuilds = steps.map((s) => s.operations.some((op) => needsBatch(op, dialect)));
-  const bodies = rebuilds.some(Boolean)
-    ? await replay(steps, options.prelude ?? [], dialect.tableRebuild!.scratchUrl)
-    : steps.map((s) => opsSql(s.operations, dialect));
+  const bodies =
+    dialect.tableRebuild && rebuilds.some(Boolean)
+      ? await replay(steps, options.prelude ?? [], dialect.tableRebuild.scratchUrl)
+      : steps.map((s) => opsSql(s.operations, dialect));
   const out: string[] = [];
   const version = versionTableSql(dialect, options.versionTable);
   if (options.createVersionTable) out.push(...version.create().map(terminated));
+  const rebuild = dialect.tableRebuild;
   steps.forEach((step, i) => {
-    out.push(`-- ${step.direction} ${step.revision.id}: ${step.revision.message.split("\n")[0]}`);
     // A rebuild drops the old table: with foreign keys enforced that would fire ON DELETE actions.
-    if (rebuilds[i])
+    const framed = rebuilds[i] && rebuild;
+    out.push(`-- ${step.direction} ${step.revision.id}: ${step.revision.message.split("\n")[0]}`);
+    if (framed)
       out.push(
         "-- table rebuild: foreign keys off outside the transaction, checked before COMMIT (the check must return no rows)",
-        "PRAGMA foreign_keys = OFF;",
+        terminated(rebuild.foreignKeysSql(false)),
       );
     if (dialect.caps.transactionalDdl) out.push(terminated(dialect.beginSql()));
     out.push(...bodies[i]!.map(terminated));
     const id = step.revision.id;
     out.push(terminated(step.direction === "upgrade" ? version.insert(id, step.script.checksum) : version.remove(id)));
-    if (rebuilds[i]) out.push("PRAGMA foreign_key_check;");
+    if (framed) out.push(terminated(rebuild.foreignKeyCheckSql));
     if (dialect.caps.transactionalDdl) out.push("COMMIT;");
-    if (rebuilds[i]) out.push("PRAGMA foreign_keys = ON;");
+    if (framed) out.push(terminated(rebuild.foreignKeysSql(true)));
   });
+
   return out.join("\n\n") + "\n";
 }
 
